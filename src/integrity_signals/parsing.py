@@ -1,0 +1,603 @@
+"""Vectorised parsers for the values found in administrative exports.
+
+Each parser takes a pandas Series of whatever the reader produced (text from
+CSV, typed values from Parquet, a mix of both from Excel) and returns a
+:class:`Parsed` result: the values, which entries were empty, and which were
+present but could not be read. Nothing is dropped here; the caller decides
+between "missing" and "reject".
+
+Text is handled with pyarrow compute kernels over whole columns. Columns with
+few distinct values (amounts, counts, channels) are parsed once per distinct
+value and mapped back through the dictionary codes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .labels import label_key
+
+__all__ = [
+    "Parsed",
+    "parse_amounts",
+    "parse_channels",
+    "parse_counts",
+    "parse_datetimes",
+    "parse_days",
+    "parse_ids",
+]
+
+_NS_PER_DAY = 86_400 * 10**9
+_EXCEL_EPOCH_DAYS = 25_569  # days from 1899-12-30 (Excel's day 0) to 1970-01-01
+_MIN_YEAR, _MAX_YEAR = 1900, 2200  # outside this a "date" is not a date (and would overflow ns)
+
+
+@dataclass
+class Parsed:
+    """Result of parsing one column.
+
+    ``values`` is a numpy array (datetime64[ns], float64) or a pyarrow string
+    array (ids, text); ``missing`` marks empty input, ``bad`` marks input that
+    is present but unreadable. The two never overlap.
+    """
+
+    values: np.ndarray | pa.Array
+    missing: np.ndarray
+    bad: np.ndarray
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _fold(text: str) -> str:
+    """Lowercase, drop diacritics (đ -> d), keep punctuation; for value matching."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
+def _clean(arr: pa.Array) -> pa.Array:
+    """Trim Unicode whitespace; empty strings become null."""
+    arr = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+
+def _object_kinds(series: pd.Series) -> np.ndarray:
+    """Per-element kind of an object column: 0 missing, 1 text, 2 number, 3 date/time, 4 other.
+
+    Only used for object columns that mix Python types (Excel cells); typed and
+    pure-text columns never reach this loop.
+    """
+
+    def kind(v):
+        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+            return 0
+        if isinstance(v, str):
+            return 1
+        if isinstance(v, bool | np.bool_):
+            return 4
+        if isinstance(v, int | float | np.integer | np.floating):
+            return 2
+        if isinstance(v, _dt.date | np.datetime64):
+            return 3
+        return 4
+
+    return series.map(kind).to_numpy(dtype=np.int8)
+
+
+def _text(series: pd.Series) -> pa.Array:
+    """Series of strings (any string dtype, or object holding only str/None) -> clean arrow strings."""
+    try:
+        arr = pa.array(series, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(
+            series.astype(object).where(series.notna(), None).astype(str), type=pa.string()
+        )
+        arr = pc.if_else(pa.array(series.isna().to_numpy()), pa.scalar(None, pa.string()), arr)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return _clean(arr)
+
+
+def _is_text_dtype(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
+
+
+def _mixed(series: pd.Series, parts: dict[int, Callable[[pd.Series], Parsed]], empty) -> Parsed:
+    """Parse an object column element kind by element kind and stitch the results."""
+    kinds = _object_kinds(series)
+    n = len(series)
+    values = np.full(n, empty)
+    missing = kinds == 0
+    bad = kinds == 4
+    for k, fn in parts.items():
+        rows = np.flatnonzero(kinds == k)
+        if rows.size == 0:
+            continue
+        sub = fn(series.iloc[rows].reset_index(drop=True))
+        values[rows] = sub.values
+        missing[rows] = sub.missing
+        bad[rows] = sub.bad
+    for k in {1, 2, 3} - parts.keys():
+        bad |= kinds == k
+    return Parsed(values, missing, bad)
+
+
+def _per_unique(arr: pa.Array, fn: Callable[[str], object], null, dtype) -> np.ndarray:
+    """``fn`` applied once per distinct value of ``arr`` and spread back; nulls get ``null``."""
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    table = np.array([fn(s) for s in enc.dictionary.to_pylist()] + [null], dtype=dtype)
+    return table[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]  # -1: the null slot
+
+
+def _map_uniques(arr: pa.Array, fn: Callable[[str], float | None]) -> Parsed:
+    """Apply a scalar text parser once per distinct value; None from ``fn`` means unreadable."""
+    values = _per_unique(arr, lambda s: np.nan if (v := fn(s)) is None else v, np.nan, np.float64)
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    return Parsed(values, missing, ~missing & np.isnan(values))
+
+
+# --------------------------------------------------------------------------- ids and text
+
+
+def parse_ids(series: pd.Series) -> Parsed:
+    """Identifiers as trimmed text. Integral numbers (``123.0`` from Excel) become ``"123"``.
+
+    Examples
+    --------
+    >>> p = parse_ids(pd.Series([" HS-01 ", "", None, 42.0], dtype=object))
+    >>> p.values.to_pylist(), p.missing.tolist()
+    (['HS-01', None, None, '42'], [False, True, True, False])
+    """
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        series = _numbers_as_text(series)
+    elif series.dtype == object:
+        kinds = _object_kinds(series)
+        if (kinds == 2).any():
+            series = series.copy()
+            nums = kinds == 2
+            series[nums] = _numbers_as_text(
+                pd.Series(series[nums].to_numpy(dtype=float))
+            ).to_numpy()
+    arr = _text(series)
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    return Parsed(arr, missing, np.zeros(len(arr), dtype=bool))
+
+
+def _numbers_as_text(series: pd.Series) -> pd.Series:
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    integral = np.isfinite(values) & (values == np.round(values))
+    out = pd.Series(values.astype(str), dtype=object)
+    out[integral] = values[integral].astype(np.int64).astype(str)
+    out[np.isnan(values)] = None
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def parse_datetimes(
+    series: pd.Series, *, dayfirst: bool = True, tz: str = "Asia/Ho_Chi_Minh"
+) -> Parsed:
+    """Dates and date-times to naive local ``datetime64[ns]``.
+
+    Accepted: ISO ``yyyy-mm-dd[ HH:MM[:SS[.fff]]][±hh:mm|Z]``; ``dd/mm/yyyy
+    [HH:MM[:SS]]`` with ``/``, ``-`` or ``.`` (``mm/dd/yyyy`` when
+    ``dayfirst=False``), optionally with AM/PM or SA/CH; Excel serial day
+    numbers; typed datetimes (timezone-aware ones are converted to ``tz`` and
+    made naive). Impossible dates such as 31/02/2025 are unreadable, not
+    rolled over.
+
+    Examples
+    --------
+    >>> p = parse_datetimes(pd.Series(["03/04/2025 08:30", "2025-04-03", "31/02/2025", "", "45750"]))
+    >>> [str(v) for v in p.values], p.bad.tolist()
+    (['2025-04-03T08:30:00.000000000', '2025-04-03T00:00:00.000000000', 'NaT', 'NaT', '2025-04-03T00:00:00.000000000'], [False, False, True, False, False])
+    """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return _from_datetime_dtype(series, tz)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        return _from_serial(series.to_numpy(dtype=float, na_value=np.nan))
+    if series.dtype == object and (_object_kinds(series) >= 2).any():
+        return _mixed(
+            series,
+            {
+                1: lambda s: parse_datetimes(s.astype(str), dayfirst=dayfirst, tz=tz),
+                2: lambda s: _from_serial(s.to_numpy(dtype=float)),
+                3: lambda s: _from_datetime_dtype(pd.Series(pd.to_datetime(s, utc=_has_tz(s))), tz),
+            },
+            np.datetime64("NaT", "ns"),
+        )
+    if not _is_text_dtype(series):
+        return Parsed(
+            np.full(len(series), np.datetime64("NaT", "ns")),
+            series.isna().to_numpy(),
+            series.notna().to_numpy(),
+        )
+    return _from_text(_text(series), dayfirst=dayfirst, tz=tz)
+
+
+def _has_tz(s: pd.Series) -> bool:
+    return any(getattr(v, "tzinfo", None) is not None for v in s)
+
+
+def _from_datetime_dtype(series: pd.Series, tz: str) -> Parsed:
+    if getattr(series.dt, "tz", None) is not None:
+        series = series.dt.tz_convert(tz).dt.tz_localize(None)
+    values = series.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    return Parsed(values, missing, np.zeros(len(values), dtype=bool))
+
+
+def _from_serial(days: np.ndarray) -> Parsed:
+    """Excel serial day numbers (1900 date system) to datetime64[ns]."""
+    missing = np.isnan(days)
+    ok = ~missing & (days >= 1) & (days < 110_000)
+    seconds = np.round((np.where(ok, days, 0) - _EXCEL_EPOCH_DAYS) * 86_400).astype(np.int64)
+    values = np.where(ok, seconds * 10**9, np.iinfo(np.int64).min).view("datetime64[ns]")
+    return Parsed(values, missing, ~missing & ~ok)
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _assemble(y, mo, d, hh, mi, ss, ns) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar fields (int arrays) to epoch nanoseconds, with a validity mask.
+
+    Days from the civil date by H. Hinnant's integer algorithm; 31/02 is
+    invalid rather than rolled over to 03/03.
+    """
+    y, mo, d = (np.asarray(a, dtype=np.int64) for a in (y, mo, d))
+    ok = (
+        (y >= _MIN_YEAR) & (y <= _MAX_YEAR) & (mo >= 1) & (mo <= 12) & (d >= 1)
+        & (hh >= 0) & (hh <= 23) & (mi >= 0) & (mi <= 59) & (ss >= 0) & (ss <= 59)
+    )  # fmt: skip
+    mo = np.where(ok, mo, 1)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    ok &= d <= _DAYS_IN_MONTH[mo] + (leap & (mo == 2))
+    y_march = y - (mo <= 2)
+    era = y_march // 400
+    yoe = y_march - era * 400
+    doy = (153 * ((mo + 9) % 12) + 2) // 5 + d - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    seconds = (days * 24 + hh) * 3600 + mi * 60 + ss
+    return np.where(ok, seconds * 10**9 + ns, np.iinfo(np.int64).min), ok
+
+
+def _byte_matrix(arr: pa.Array, rows: np.ndarray, width: int, packed: bool) -> np.ndarray:
+    """The UTF-8 bytes of ``arr[rows]`` (all of length ``width``) as a (rows, width) uint8 matrix.
+
+    ``packed`` says every non-null value has this width, so the data buffer is the
+    matrix already (a zero-copy view).
+    """
+    _, offsets_buf, data_buf = arr.buffers()
+    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    if packed:
+        return data[offsets[0] : offsets[-1]].reshape(-1, width)
+    return data[offsets[rows][:, None] + np.arange(width)]
+
+
+_DIGIT_SPANS = {  # layout -> (year, month, day) byte spans within the first 10 bytes
+    "dmy": ((6, 10), (3, 5), (0, 2)),
+    "mdy": ((6, 10), (0, 2), (3, 5)),
+    "ymd": ((0, 4), (5, 7), (8, 10)),
+}
+
+
+def _digits(mat: np.ndarray, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """The number written in byte columns ``start:stop`` and whether they are all digits."""
+    value = np.zeros(len(mat), dtype=np.int64)
+    ok = np.ones(len(mat), dtype=bool)
+    for i in range(start, stop):
+        digit = mat[:, i] - np.uint8(48)  # wraps: anything but '0'-'9' becomes > 9
+        ok &= digit <= 9
+        value = value * 10 + digit
+    return value, ok
+
+
+def _is_separator(column: np.ndarray) -> np.ndarray:
+    return (column == ord("/")) | (column == ord("-")) | (column == ord("."))
+
+
+def _fixed_width(mat: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fast path for zero-padded ``dd/mm/yyyy`` or ``yyyy-mm-dd`` with ``HH:MM[:SS]``.
+
+    Returns epoch nanoseconds, "valid date" and "has this shape" masks; rows
+    without the shape go to the regex path.
+    """
+    n, width = mat.shape
+    zeros = np.zeros(n, dtype=np.int64)
+    ones = np.ones(n, dtype=bool)
+    year_first = _is_separator(mat[:, 4]) & _is_separator(mat[:, 7])
+    day_first = ~year_first & _is_separator(mat[:, 2]) & _is_separator(mat[:, 5])
+    if year_first.any() and day_first.any():  # mixed layouts: solve each half on its own
+        out = [np.empty(n, dtype=np.int64), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)]
+        for rows in (year_first, ~year_first):
+            for target, part in zip(out, _fixed_width(mat[rows], dayfirst), strict=True):
+                target[rows] = part
+        return tuple(out)
+    layout = "ymd" if year_first.any() else ("dmy" if dayfirst else "mdy")
+    (y, y_ok), (mo, mo_ok), (d, d_ok) = (_digits(mat, *span) for span in _DIGIT_SPANS[layout])
+    shape_ok = (year_first | day_first) & y_ok & mo_ok & d_ok
+    (hh, hh_ok), (mi, mi_ok), (ss, ss_ok) = ((zeros, ones),) * 3
+    if width >= 16:
+        shape_ok &= ((mat[:, 10] == ord(" ")) | (mat[:, 10] == ord("T"))) & (mat[:, 13] == ord(":"))
+        (hh, hh_ok), (mi, mi_ok) = _digits(mat, 11, 13), _digits(mat, 14, 16)
+    if width == 19:
+        shape_ok &= mat[:, 16] == ord(":")
+        ss, ss_ok = _digits(mat, 17, 19)
+    shape_ok &= hh_ok & mi_ok & ss_ok
+    total, ok = _assemble(y, mo, d, hh, mi, ss, 0)
+    return total, shape_ok & ok, shape_ok
+
+
+_TIME = (
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
+    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?|SA|CH|sa|ch)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+)
+_GENERAL = {
+    "dmy": r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4})" + _TIME,
+    "ymd": r"^(?P<y>\d{4})[/.\-](?P<b>\d{1,2})[/.\-](?P<a>\d{1,2})" + _TIME,
+}
+_SERIAL = r"^\d{5}(?:\.\d+)?$"
+
+
+def _ints(struct: pa.StructArray, name: str) -> np.ndarray:
+    field = struct.field(name)
+    field = pc.if_else(pc.equal(field, ""), pa.scalar(None, field.type), field)
+    return pc.cast(field, pa.int64()).fill_null(0).to_numpy()
+
+
+def _offset_minutes(text: str) -> int:
+    if text in ("", "Z"):
+        return 0
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return sign * (int(digits[:2]) * 60 + int(digits[2:]))
+
+
+def _general(arr: pa.Array, layout: str, dayfirst: bool):
+    """Regex path for the formats the fixed-width path does not cover."""
+    struct = pc.extract_regex(arr, pattern=_GENERAL[layout])
+    matched = struct.is_valid().to_numpy(zero_copy_only=False)  # children of unmatched rows are ""
+    a, b, y = _ints(struct, "a"), _ints(struct, "b"), _ints(struct, "y")
+    day, month = (a, b) if (layout == "ymd" or dayfirst) else (b, a)
+    hh, mi, ss = _ints(struct, "H"), _ints(struct, "M"), _ints(struct, "S")
+    frac = pc.utf8_rpad(struct.field("f"), width=9, padding="0")
+    ns = pc.cast(frac, pa.int64()).to_numpy()
+    ampm = _per_unique(struct.field("ampm"), lambda s: s[:1].lower(), "", object)
+    twelve_hour = ampm != ""
+    valid_12h = ~twelve_hour | ((hh >= 1) & (hh <= 12))
+    hh = np.where(np.isin(ampm, ["p", "c"]) & (hh < 12), hh + 12, hh)
+    hh = np.where(np.isin(ampm, ["a", "s"]) & (hh == 12), 0, hh)
+    total, ok = _assemble(y, month, day, hh, mi, ss, ns)
+    tz_text = struct.field("tz")
+    offsets = _per_unique(tz_text, _offset_minutes, 0, np.int64)
+    has_tz = pc.not_equal(tz_text, "").to_numpy(zero_copy_only=False)
+    total = np.where(has_tz & ok, total - offsets * 60 * 10**9, total)
+    return total, matched & ok & valid_12h, matched, has_tz
+
+
+def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
+    n = len(arr)
+    nat = np.iinfo(np.int64).min
+    out = np.full(n, nat, dtype=np.int64)
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    settled = missing.copy()  # rows whose fate (value or bad) is decided
+    bad = np.zeros(n, dtype=bool)
+    lengths = pc.binary_length(arr).fill_null(0).to_numpy()
+    n_present = n - int(missing.sum())
+    for width in (10, 16, 19):
+        rows = np.flatnonzero(lengths == width)
+        if rows.size == 0:
+            continue
+        mat = _byte_matrix(arr, rows, width, packed=rows.size == n_present)
+        total, ok, shaped = _fixed_width(mat, dayfirst)
+        out[rows[ok]] = total[ok]
+        bad[rows[shaped & ~ok]] = True
+        settled[rows[shaped]] = True
+    rest = np.flatnonzero(~settled)
+    if rest.size:
+        sub = arr.take(pa.array(rest))
+        utc_rows = np.zeros(rest.size, dtype=bool)
+        for layout in ("dmy", "ymd"):
+            total, ok, matched, has_tz = _general(sub, layout, dayfirst)
+            todo = ~settled[rest]
+            hit = todo & matched
+            out[rest[hit & ok]] = total[hit & ok]
+            utc_rows |= hit & ok & has_tz
+            bad[rest[hit & ~ok]] = True
+            settled[rest[hit]] = True
+        todo = ~settled[rest]
+        serial_hit = todo & pc.match_substring_regex(sub, _SERIAL).fill_null(False).to_numpy(
+            zero_copy_only=False
+        )
+        if serial_hit.any():
+            serial = _from_serial(
+                pc.cast(sub.filter(pa.array(serial_hit)), pa.float64()).to_numpy()
+            )
+            out[rest[serial_hit]] = serial.values.view(np.int64)
+            bad[rest[serial_hit]] = serial.bad
+            settled[rest[serial_hit]] = True
+        bad[~settled] = True
+        if utc_rows.any():
+            idx = rest[utc_rows]
+            local = pd.DatetimeIndex(out[idx].view("datetime64[ns]")).tz_localize("UTC")
+            out[idx] = local.tz_convert(tz).tz_localize(None).asi8
+    out[bad] = nat
+    return Parsed(out.view("datetime64[ns]"), missing, bad)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_FREE_WORDS = {"mien phi", "khong", "khong thu", "khong thu phi", "free", "none", "-"}
+_AMOUNT = re.compile(
+    r"^(?P<sign>[-\u2212])?\s*(?:vnd|\u20ab)?\s*(?P<num>\d[\d.,\s']*?)\s*"
+    r"(?:vnd|dong|d|\u20ab)?\.?\s*(?:/\s*[a-z ]+)?$"
+)
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def parse_amount_text(text: str) -> float | None:
+    """One written VND amount to a number, or None when it cannot be read.
+
+    Thousands separators may be ``.`` (Vietnamese), ``,`` or spaces; a single
+    separator followed by exactly three digits is a thousands separator (VND
+    has no minor unit), otherwise a decimal mark. Currency marks (đ, VNĐ,
+    đồng, ₫) and a per-unit suffix ("/hồ sơ") are ignored; "Miễn phí" is 0.
+
+    Examples
+    --------
+    >>> [parse_amount_text(s) for s in ["1.500.000", "1,500,000 đ", "1.500.000 VNĐ", "50000"]]
+    [1500000.0, 1500000.0, 1500000.0, 50000.0]
+    >>> [parse_amount_text(s) for s in ["Miễn phí", "12.5", "-20.000", "1.5.0", "abc"]]
+    [0.0, 12.5, -20000.0, None, None]
+    """
+    folded = _fold(text)
+    if folded in _FREE_WORDS:
+        return 0.0
+    m = _AMOUNT.match(folded)
+    if m is None:
+        return None
+    num = re.sub(r"[\s']", "", m["num"])
+    if _THOUSANDS_DOT.fullmatch(num):
+        value = float(num.replace(".", "").replace(",", "."))
+    elif _THOUSANDS_COMMA.fullmatch(num):
+        value = float(num.replace(",", ""))
+    elif _DECIMAL.fullmatch(num):
+        value = float(num.replace(",", "."))
+    else:
+        return None
+    return -value if m["sign"] else value
+
+
+def _numeric(series: pd.Series, text_fn: Callable[[str], float | None], check=None) -> Parsed:
+    """Shared driver for number-like columns: typed numbers pass, text goes through ``text_fn``."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        n = len(series)
+        return Parsed(np.full(n, np.nan), np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+        bad = ~missing & ~np.isfinite(values)
+        if check is not None:
+            bad |= ~missing & ~check(values)
+        return Parsed(np.where(bad, np.nan, values), missing, bad)
+    if series.dtype == object and (_object_kinds(series) >= 2).any():
+        return _mixed(
+            series,
+            {
+                1: lambda s: _numeric(s.astype(str), text_fn, check),
+                2: lambda s: _numeric(s.astype(float), text_fn, check),
+            },
+            np.nan,
+        )
+    return _map_uniques(_text(series), text_fn)
+
+
+def parse_amounts(series: pd.Series) -> Parsed:
+    """VND amounts, typed or written (see :func:`parse_amount_text`).
+
+    Examples
+    --------
+    >>> parse_amounts(pd.Series(["1.500.000", "", "x"])).values.tolist()
+    [1500000.0, nan, nan]
+    """
+    return _numeric(series, parse_amount_text)
+
+
+def _count_text(text: str) -> float | None:
+    folded = _fold(text)
+    if folded in ("khong", "none"):
+        return 0.0
+    m = re.fullmatch(r"([-\u2212]?)\s*(\d+)(?:[.,]0+)?(?:\s*(?:lan|times?))?", folded)
+    if m is None:
+        return None
+    return -float(m[2]) if m[1] else float(m[2])
+
+
+def parse_counts(series: pd.Series) -> Parsed:
+    """Whole counts ("2", "2.0", "2 lần"); fractions are unreadable. Negative values pass as numbers.
+
+    Examples
+    --------
+    >>> p = parse_counts(pd.Series(["0", "2 lần", "1.5", ""]))
+    >>> p.values.tolist(), p.bad.tolist()
+    ([0.0, 2.0, nan, nan], [False, False, True, False])
+    """
+    return _numeric(series, _count_text, check=lambda v: v == np.round(v))
+
+
+_DAYS = re.compile(
+    r"(?:khong qua|toi da|trong vong|trong thoi han|trong)?\s*(?P<n>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>ngay lam viec|ngay|gio lam viec|gio|working days?|days?|hours?|h)?"
+)
+
+
+def _days_text(text: str) -> float | None:
+    folded = " ".join(_fold(text).split())
+    if folded in ("trong ngay", "ngay trong ngay", "same day"):
+        return 0.0
+    m = _DAYS.fullmatch(folded)
+    if m is None:
+        return None
+    n = float(m["n"].replace(",", "."))
+    unit = m["unit"] or ""
+    return n / 8.0 if unit.startswith(("gio", "hour", "h")) else n
+
+
+def parse_days(series: pd.Series) -> Parsed:
+    """Statutory terms in working days: "15", "15 ngày làm việc", "04 giờ" (= 0.5 day), "Trong ngày" (= 0).
+
+    Examples
+    --------
+    >>> parse_days(pd.Series(["15 ngày làm việc", "Không quá 03 ngày", "04 giờ", "Trong ngày"])).values.tolist()
+    [15.0, 3.0, 0.5, 0.0]
+    """
+    return _numeric(series, _days_text)
+
+
+def channel_lookup(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded written form -> canonical channel, the built-in forms plus ``extra``."""
+    from .schema import CHANNELS
+
+    table = {label_key(form): canon for canon, forms in CHANNELS.items() for form in forms}
+    table.update({label_key(canon): canon for canon in CHANNELS})
+    for form, canon in (extra or {}).items():
+        if canon not in CHANNELS:
+            raise ValueError(
+                f"The channel value map sends {form!r} to {canon!r}; "
+                f"it must be one of {sorted(CHANNELS)}."
+            )
+        table[label_key(form)] = canon
+    return table
+
+
+def parse_channels(series: pd.Series, extra: dict[str, str] | None = None) -> Parsed:
+    """Filing channel to ``online`` / ``in_person`` / ``postal`` (values is an object array).
+
+    Examples
+    --------
+    >>> parse_channels(pd.Series(["Trực tuyến", "trực tiếp", "Bưu chính", "fax"])).values.tolist()
+    ['online', 'in_person', 'postal', None]
+    """
+    table = channel_lookup(extra)
+    arr = _text(series)
+    values = _per_unique(arr, lambda s: table.get(label_key(s)), None, object)
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    return Parsed(values, missing, ~missing & pd.isna(values))

@@ -1,0 +1,491 @@
+"""Validation with quarantine: every input row comes out valid or in ``rejects``.
+
+:func:`validate_cases` checks a DataFrame already in memory;
+:func:`~integrity_signals.io.read_cases` reads a file and ends here too. Both
+return a :class:`CaseData`, whose invariant is
+``n_input == len(cases) + n_rejected``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .columns import ColumnMap, load_column_map, resolve_columns
+from .exceptions import SchemaError
+from .parsing import (
+    Parsed,
+    parse_amounts,
+    parse_channels,
+    parse_counts,
+    parse_datetimes,
+    parse_days,
+    parse_ids,
+)
+from .schema import CASE_SCHEMA, CHANNELS, RejectReason, TableSchema
+
+__all__ = [
+    "REJECT_COLUMNS",
+    "CaseData",
+    "ValidationSummary",
+    "check_cases",
+    "validate_cases",
+    "validate_table",
+]
+
+#: Columns of every rejects table, in order.
+REJECT_COLUMNS = ["row", "case_id", "column", "reason", "value", "message"]
+
+#: Dates outside this range are almost always placeholders (01/01/1900) or typos.
+PLAUSIBLE_DATES = (np.datetime64("1990-01-01", "ns"), np.datetime64("2100-01-01", "ns"))
+
+_R = RejectReason
+_UNREADABLE = {
+    "datetime": _R.UNPARSEABLE_DATE,
+    "amount": _R.UNPARSEABLE_AMOUNT,
+    "count": _R.UNPARSEABLE_COUNT,
+    "days": _R.UNPARSEABLE_COUNT,
+    "channel": _R.UNKNOWN_CHANNEL,
+}
+_NEGATIVE = {"amount": _R.NEGATIVE_AMOUNT, "count": _R.NEGATIVE_COUNT, "days": _R.NEGATIVE_COUNT}
+
+
+def _templates(dayfirst: bool) -> dict[RejectReason, str]:
+    date_forms = "dd/mm/yyyy [HH:MM[:SS]]" if dayfirst else "mm/dd/yyyy [HH:MM[:SS]]"
+    return {
+        _R.MISSING_VALUE: "{column} is empty but required; fill it in or drop the row",
+        _R.UNPARSEABLE_DATE: (
+            f"{{column}} {{value!r}} is not a date; write {date_forms}, yyyy-mm-dd or an Excel date"
+            + ("" if dayfirst else " (month first: dayfirst=False)")
+        ),
+        _R.IMPLAUSIBLE_DATE: "{column} {value!r} is outside 1990-2099; correct the date",
+        _R.COMPLETED_BEFORE_SUBMITTED: (
+            "completed_at {value!r} is before submitted_at {other!r}; correct one of the two dates"
+        ),
+        _R.DUE_BEFORE_SUBMITTED: (
+            "due_at {value!r} is before submitted_at {other!r}; correct one of the two dates"
+        ),
+        _R.UNPARSEABLE_AMOUNT: (
+            "{column} {value!r} is not an amount in VND; write 1.500.000, 1,500,000 or 1500000"
+        ),
+        _R.NEGATIVE_AMOUNT: "{column} {value!r} is negative; record refunds separately",
+        _R.UNPARSEABLE_COUNT: "{column} {value!r} is not a whole number of at least 0",
+        _R.NEGATIVE_COUNT: "{column} {value!r} is negative; it must be 0 or more",
+        _R.UNKNOWN_CHANNEL: (
+            "channel {value!r} is not a known channel; use "
+            + " / ".join(CHANNELS)
+            + " or add it to the column map's [channel] table"
+        ),
+        _R.DUPLICATE_ID: "{column} {value!r} {other}",
+        _R.MALFORMED_ROW: "{value!r}: {other}",
+    }
+
+
+@dataclass
+class ValidationSummary:
+    """Counts of a validation: rows in, valid, rejected, and rejected rows by reason."""
+
+    n_input: int
+    n_valid: int
+    n_rejected: int
+    by_reason: pd.Series
+    column_map: dict[str, str]
+    source: str | None = None
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.source or 'input'}: {self.n_input:,} rows in, {self.n_valid:,} valid, "
+            f"{self.n_rejected:,} rejected"
+        ]
+        if len(self.by_reason):
+            lines.append("rejected rows by reason (a row may have several):")
+            lines += [f"  {reason:<28} {count:>8,}" for reason, count in self.by_reason.items()]
+        mapped = [f"{src!r} -> {canon}" for canon, src in self.column_map.items() if src != canon]
+        if mapped:
+            lines.append("columns mapped: " + ", ".join(mapped))
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):  # IPython
+        p.text(str(self))
+
+
+def summarise(
+    rejects: pd.DataFrame, n_input: int, n_valid: int, column_map, source
+) -> ValidationSummary:
+    """The :class:`ValidationSummary` of a validated table."""
+    by_reason = rejects.drop_duplicates(["row", "reason"])["reason"].value_counts().sort_index()
+    by_reason.name = "rows"
+    return ValidationSummary(
+        n_input, n_valid, int(rejects["row"].nunique()), by_reason, dict(column_map), source
+    )
+
+
+@dataclass
+class CaseData:
+    """Validated cases and the quarantined rows.
+
+    Attributes
+    ----------
+    cases : pandas.DataFrame
+        Valid rows in the canonical schema (plus any extra input columns, kept
+        as read). The index is the input's: for files, the 0-based record number.
+    rejects : pandas.DataFrame
+        One row per problem found: ``row`` (1-based record number in the input,
+        header excluded), ``case_id``, ``column``, ``reason`` (a
+        :class:`~integrity_signals.RejectReason` value), ``value`` (as written)
+        and ``message``. A row that fails several checks appears several times.
+    n_input : int
+        Rows read. ``n_input == len(cases) + n_rejected`` always holds.
+    column_map : dict
+        Canonical column -> the input header it came from.
+    source : str or None
+        The file read, if any.
+    """
+
+    cases: pd.DataFrame
+    rejects: pd.DataFrame
+    n_input: int
+    column_map: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+
+    def __post_init__(self):
+        if self.n_input != len(self.cases) + self.n_rejected:
+            raise AssertionError("rows lost in validation: please report this as a bug")
+
+    @property
+    def n_rejected(self) -> int:
+        """Number of distinct input rows in ``rejects``."""
+        return int(self.rejects["row"].nunique())
+
+    def summary(self) -> ValidationSummary:
+        """Rows in, valid and rejected, with rejected rows counted by reason."""
+        return summarise(self.rejects, self.n_input, len(self.cases), self.column_map, self.source)
+
+    def __repr__(self) -> str:
+        return (
+            f"CaseData({len(self.cases):,} cases, {self.n_rejected:,} rejected rows "
+            f"of {self.n_input:,})"
+        )
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def _parse(kind: str, series: pd.Series, *, dayfirst, tz, channel_values) -> Parsed:
+    if kind in ("id", "text"):
+        return parse_ids(series)
+    if kind == "datetime":
+        return parse_datetimes(series, dayfirst=dayfirst, tz=tz)
+    if kind == "amount":
+        return parse_amounts(series)
+    if kind == "count":
+        return parse_counts(series)
+    if kind == "days":
+        return parse_days(series)
+    if kind == "channel":
+        return parse_channels(series, channel_values)
+    raise AssertionError(kind)
+
+
+def _typed(kind: str, values, keep: np.ndarray, index: pd.Index):
+    """The parsed values of the kept rows as the column's public dtype."""
+    if kind in ("id", "text"):
+        out = values.filter(pa.array(keep)).to_pandas()
+        out.index = index
+        return out
+    values = values[keep]
+    if kind == "count":
+        return pd.Series(pd.array(values, dtype="Float64").astype("Int64"), index=index)
+    if kind == "channel":
+        return pd.Series(pd.Categorical(values, categories=list(CHANNELS)), index=index)
+    return pd.Series(values, index=index)
+
+
+@dataclass
+class _Failures:
+    """Problems found so far, as parallel chunks: positions, column, reason, other-info."""
+
+    chunks: list = field(default_factory=list)
+
+    def add(self, pos, column: str, reason: RejectReason, other=None):
+        pos = np.asarray(pos, dtype=np.int64)
+        if pos.size:
+            if other is None or isinstance(other, str):
+                other = np.full(pos.size, other or "", dtype=object)
+            self.chunks.append((pos, column, reason, np.asarray(other, dtype=object)))
+
+    def rejected(self, n: int) -> np.ndarray:
+        mask = np.zeros(n, dtype=bool)
+        for pos, *_ in self.chunks:
+            mask[pos] = True
+        return mask
+
+
+def _raw_text(series: pd.Series, pos: np.ndarray) -> list[str]:
+    raw = series.iloc[pos]
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw]
+
+
+def _duplicates(ids: pa.Array, frame: pd.DataFrame, missing: np.ndarray, failures, column: str):
+    """Repeated keys. Exact repeats of a row keep the first copy; conflicting copies all go."""
+    keys = pd.Series(ids.to_pandas())
+    dup = keys.duplicated(keep=False).to_numpy() & ~missing
+    if not dup.any():
+        return
+    pos = np.flatnonzero(dup)
+    hashes = pd.util.hash_pandas_object(frame.iloc[pos].astype(str), index=False).to_numpy()
+    groups = pd.DataFrame({"key": keys.iloc[pos].to_numpy(), "pos": pos, "hash": hashes})
+    for _, g in groups.groupby("key", sort=False):  # loop over duplicate groups only
+        rows = g["pos"].to_numpy()
+        listed = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
+        if g["hash"].nunique() == 1:
+            failures.add(
+                rows[1:],
+                column,
+                _R.DUPLICATE_ID,
+                f"repeats row {rows[0] + 1} exactly; the first copy is kept",
+            )
+        else:
+            failures.add(
+                rows,
+                column,
+                _R.DUPLICATE_ID,
+                f"is on rows {listed} with different contents; keep the right one and re-import",
+            )
+
+
+def validate_table(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    columns=None,
+    dayfirst: bool = True,
+    tz: str = "Asia/Ho_Chi_Minh",
+    row_numbers: np.ndarray | None = None,
+    source: str | None = None,
+    prior_rejects: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Map, parse and check a raw table. Returns (valid rows, rejects, canonical -> header).
+
+    ``row_numbers`` gives each frame row's 1-based record number in the source
+    (default 1..n); ``prior_rejects`` are rows the reader already quarantined
+    (malformed lines), merged into the result.
+    """
+    column_map = load_column_map(columns)
+    header_to_canon = resolve_columns(list(frame.columns), schema, column_map)
+    canon_to_header = {c: h for h, c in header_to_canon.items()}
+    n = len(frame)
+    rows = np.arange(1, n + 1) if row_numbers is None else np.asarray(row_numbers)
+    failures = _Failures()
+    parsed: dict[str, Parsed] = {}
+    for col in schema.columns:
+        if col.name not in canon_to_header:
+            continue
+        raw = frame[canon_to_header[col.name]]
+        p = _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
+        parsed[col.name] = p
+        if col.required:
+            failures.add(np.flatnonzero(p.missing), col.name, _R.MISSING_VALUE)
+        if col.kind in _UNREADABLE:
+            failures.add(np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind])
+        if col.kind == "datetime":
+            v = p.values
+            odd = ~p.missing & ~p.bad & ((v < PLAUSIBLE_DATES[0]) | (v >= PLAUSIBLE_DATES[1]))
+            failures.add(np.flatnonzero(odd), col.name, _R.IMPLAUSIBLE_DATE)
+        if col.kind in _NEGATIVE:
+            failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
+    if schema is CASE_SCHEMA:
+        _case_rules(parsed, frame, canon_to_header, failures)
+    key = schema.key[0]
+    key_missing = parsed[key].missing
+    if len(schema.key) > 1 and schema.key[1] in parsed:  # e.g. (procedure_id, valid_from)
+        second = pd.Series(parsed[schema.key[1]].values).astype(str).to_numpy()
+        ids = pc.binary_join_element_wise(parsed[key].values, pa.array(second), "\x1f")
+    else:
+        ids = parsed[key].values
+    _duplicates(ids, frame, key_missing, failures, key)
+
+    rejected = failures.rejected(n)
+    keep = ~rejected
+    index = frame.index[keep]
+    out = {
+        c.name: _typed(c.kind, parsed[c.name].values, keep, index)
+        for c in schema.columns
+        if c.name in parsed
+    }
+    for header in frame.columns:
+        if header not in header_to_canon and header not in out:
+            out[header] = frame[header][keep]
+    valid = pd.DataFrame(out, index=index)
+    rejects = _rejects_frame(
+        failures, frame, canon_to_header, parsed[key].values, rows, dayfirst, key
+    )
+    if prior_rejects is not None and len(prior_rejects):
+        rejects = pd.concat([prior_rejects, rejects], ignore_index=True)
+        rejects = rejects.sort_values(["row", "column"], kind="stable", ignore_index=True)
+    rejects = rejects.rename(columns={"case_id": key}) if key != "case_id" else rejects
+    return valid, rejects, canon_to_header
+
+
+def _case_rules(parsed: dict[str, Parsed], frame, canon_to_header, failures: _Failures):
+    """Row-level rules of the case schema that involve two columns."""
+    sub = parsed["submitted_at"]
+    s = sub.values
+    s_day = s.astype("datetime64[D]")
+    for name, reason in (
+        ("completed_at", _R.COMPLETED_BEFORE_SUBMITTED),
+        ("due_at", _R.DUE_BEFORE_SUBMITTED),
+    ):
+        if name not in parsed:
+            continue
+        other = parsed[name].values
+        both = ~np.isnat(s) & ~np.isnat(other)
+        o_day = other.astype("datetime64[D]")
+        date_only = other == o_day.astype("datetime64[ns]")
+        # a date written without a time means "that day": same-day is never "before"
+        before = both & ((o_day < s_day) | ((o_day == s_day) & ~date_only & (other < s)))
+        pos = np.flatnonzero(before)
+        failures.add(pos, name, reason, _raw_text(frame[canon_to_header["submitted_at"]], pos))
+
+
+def _rejects_frame(
+    failures: _Failures, frame, canon_to_header, ids, rows, dayfirst, key
+) -> pd.DataFrame:
+    templates = _templates(dayfirst)
+    if not failures.chunks:
+        return _empty_rejects()
+    parts = []
+    id_values = np.asarray(ids.to_pandas().to_numpy(dtype=object))
+    for pos, column, reason, other in failures.chunks:
+        values = (
+            _raw_text(frame[canon_to_header[column]], pos)
+            if column in canon_to_header
+            else [""] * len(pos)
+        )
+        template = templates[reason]
+        messages = [
+            template.format(column=column, value=v, other=o)
+            for v, o in zip(values, other, strict=True)
+        ]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": rows[pos],
+                    "case_id": id_values[pos],
+                    "column": column,
+                    "reason": str(reason),
+                    "value": values,
+                    "message": messages,
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["row", "column"], kind="stable", ignore_index=True)[REJECT_COLUMNS]
+
+
+def _empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype=np.int64),
+            "case_id": pd.Series(dtype=object),
+            "column": pd.Series(dtype=object),
+            "reason": pd.Series(dtype=object),
+            "value": pd.Series(dtype=object),
+            "message": pd.Series(dtype=object),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- public
+
+
+def validate_cases(
+    df: pd.DataFrame,
+    columns: Mapping | str | Path | ColumnMap | None = None,
+    *,
+    dayfirst: bool = True,
+    tz: str = "Asia/Ho_Chi_Minh",
+) -> CaseData:
+    """Validate a DataFrame of cases held in memory; quarantine the rows that break the contract.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per case, with canonical or recognisable headers (see
+        :data:`~integrity_signals.schema.CASE_SCHEMA`). Values may be typed or
+        text as exported.
+    columns : dict, path or None
+        Column map ``{"your header": "canonical_name"}`` or a TOML/JSON file
+        holding one (see :mod:`integrity_signals.columns`).
+    dayfirst : bool, default True
+        Read ``03/04/2025`` as 3 April (Vietnamese usage); ``False`` for month first.
+    tz : str, default "Asia/Ho_Chi_Minh"
+        Time zone that timestamps with an offset are converted to before the
+        offset is dropped.
+
+    Returns
+    -------
+    CaseData
+        ``.cases`` (valid rows, input index kept), ``.rejects`` and ``.n_input``.
+
+    Examples
+    --------
+    >>> import pandas as pd, integrity_signals as isig
+    >>> raw = pd.DataFrame({
+    ...     "Mã hồ sơ": ["HS1", "HS2", "HS2"],
+    ...     "Mã thủ tục": ["KS01", "KS01", "KS01"],
+    ...     "Đơn vị": ["Phường A"] * 3,
+    ...     "Cán bộ xử lý": ["cb1", "cb2", "cb2"],
+    ...     "Ngày tiếp nhận": ["02/01/2025 08:00", "03/01/2025", "04/01/2025"],
+    ...     "Lệ phí": ["50.000", "", "-10.000"],
+    ... })
+    >>> data = isig.validate_cases(raw)
+    >>> data.n_input, len(data.cases), data.n_rejected
+    (3, 1, 2)
+    >>> data.rejects[["row", "column", "reason"]]
+       row       column           reason
+    0    2      case_id     duplicate_id
+    1    3      case_id     duplicate_id
+    2    3  fee_charged  negative_amount
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(
+            f"validate_cases expects a pandas DataFrame; got {type(df).__name__}. "
+            "Use read_cases for files."
+        )
+    if not df.columns.is_unique:
+        dups = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise SchemaError(f"The frame has repeated column names {dups}; rename them first.")
+    valid, rejects, mapping = validate_table(
+        df, CASE_SCHEMA, columns=columns, dayfirst=dayfirst, tz=tz
+    )
+    return CaseData(valid, rejects, len(df), mapping)
+
+
+def check_cases(data, *, context: str = "this call") -> pd.DataFrame:
+    """Cases ready for modelling: a CaseData's ``.cases`` or a DataFrame that must be fully valid.
+
+    A DataFrame with any invalid row raises :class:`SchemaError` listing every
+    failure (``exc.failures``), with the hint to quarantine them first.
+    """
+    if isinstance(data, CaseData):
+        return data.cases
+    checked = validate_cases(data)
+    if len(checked.rejects):
+        listed = "; ".join(
+            f"row {r.row} {r.column}: {r.reason}" for r in checked.rejects.head(5).itertuples()
+        )
+        more = len(checked.rejects) - 5
+        raise SchemaError(
+            f"{checked.n_rejected} of {checked.n_input} rows passed to {context} break the data "
+            f"contract ({listed}{f'; and {more} more' if more > 0 else ''}). Quarantine them with "
+            "isig.validate_cases(df) and pass the result (or its .cases); exc.failures lists all.",
+            failures=checked.rejects,
+        )
+    return checked.cases
