@@ -128,8 +128,13 @@ def resolve_columns(headers: list, schema: TableSchema, column_map: ColumnMap) -
         if canon is None:
             continue
         if canon in claimed:
-            if claimed[canon] in column_map.columns:
+            if claimed[canon] in column_map.columns and header not in known:
                 continue  # the user chose another header for this column; keep this one as an extra
+            if claimed[canon] in column_map.columns:
+                raise SchemaError(
+                    f"The column map sends {claimed[canon]!r} to {canon!r}, but the file also has "
+                    f"a column named {header!r}; rename or drop that column first."
+                )
             raise SchemaError(
                 f"Both {claimed[canon]!r} and {header!r} look like the column {canon!r}. "
                 f"Choose one with columns={{{claimed[canon]!r}: {canon!r}}}."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ def read_raw(
             frame = pd.read_excel(path, sheet_name=sheet_name, dtype=object, engine="openpyxl")
         except (ValueError, KeyError, OSError) as exc:
             raise SchemaError(f"{path.name}: not a readable .xlsx workbook ({exc}).") from exc
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.columns = [unicodedata.normalize("NFC", str(c).strip()) for c in frame.columns]
     _check_headers(list(frame.columns), path)
     frame = frame.reset_index(drop=True)
     return RawTable(frame, np.arange(1, len(frame) + 1), _no_malformed(), str(path))
@@ -148,14 +149,23 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     if not head.strip():
         raise SchemaError(f"{path.name}: the file is empty; a header row is needed.")
     encoding = encoding or _sniff_encoding(head, path)
-    codec = codecs.lookup(encoding).name
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise SchemaError(
+            f"Unknown encoding {encoding!r}; use a Python codec name such as 'utf-8', 'utf-16' "
+            "or 'cp1258'."
+        ) from None
     try:
         text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
     except UnicodeDecodeError as exc:
         raise SchemaError(f"{path.name}: cannot decode the file as {encoding}: {exc}.") from None
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     delimiter = delimiter or _sniff_delimiter(first_line)
-    header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
+    header = [
+        unicodedata.normalize("NFC", h.strip())
+        for h in next(csv.reader([first_line], delimiter=delimiter))
+    ]
     _check_headers(header, path)
     arrow_encoding = "utf8" if codec == "utf-8" else codec
     n_cols = len(header)
@@ -196,7 +206,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     frame = table.to_pandas()
     n_total = len(frame) + len(bad_rows)
     bad_numbers = np.array([number - 1 for number, *_ in bad_rows], dtype=np.int64)
-    row_numbers = np.setdiff1d(np.arange(1, n_total + 1), bad_numbers)
+    is_good = np.ones(n_total + 1, dtype=bool)
+    is_good[np.concatenate([[0], bad_numbers])] = False
+    row_numbers = np.flatnonzero(is_good)
     malformed = pd.DataFrame(
         {
             "row": bad_numbers,

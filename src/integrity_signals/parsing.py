@@ -65,10 +65,29 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
 
 
+def _nfc(arr: pa.Array) -> pa.Array:
+    """Unicode NFC, so that "Phường" typed on Windows and on a Mac compare equal.
+
+    Legacy code pages (cp1258) and some Mac exports write decomposed accents.
+    ASCII columns pass untouched; others are normalised once per distinct value.
+    """
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        return arr
+    enc = pc.dictionary_encode(arr)
+    normal = pc.utf8_normalize(enc.dictionary, "NFC")
+    return arr if normal.equals(enc.dictionary) else normal.take(enc.indices)
+
+
 def _clean(arr: pa.Array) -> pa.Array:
-    """Trim Unicode whitespace; empty strings become null."""
-    arr = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    """NFC, trimmed of Unicode whitespace; empty strings become null."""
+    arr = _nfc(pc.utf8_trim_whitespace(arr))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    present = pc.and_(arr.is_valid(), pc.greater(pc.binary_length(arr), 0))
+    if arr.offset or present.offset:
+        return pc.if_else(present, arr, pa.scalar(None, arr.type))
+    _, offsets, data = arr.buffers()  # same values, new validity bitmap: no copy of the text
+    return pa.Array.from_buffers(arr.type, len(arr), [present.buffers()[1], offsets, data])
 
 
 def _object_kinds(series: pd.Series) -> np.ndarray:
@@ -94,8 +113,11 @@ def _object_kinds(series: pd.Series) -> np.ndarray:
     return series.map(kind).to_numpy(dtype=np.int8)
 
 
-def _text(series: pd.Series) -> pa.Array:
-    """Series of strings (any string dtype, or object holding only str/None) -> clean arrow strings."""
+def _text(series: pd.Series, clean: bool = True) -> pa.Array:
+    """Series of strings (any string dtype, or object holding only str/None) -> arrow strings.
+
+    With ``clean`` the values are trimmed, NFC-normalised and empty strings become null.
+    """
     try:
         arr = pa.array(series, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -105,7 +127,7 @@ def _text(series: pd.Series) -> pa.Array:
         arr = pc.if_else(pa.array(series.isna().to_numpy()), pa.scalar(None, pa.string()), arr)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    return _clean(arr)
+    return _clean(arr) if clean else arr
 
 
 def _is_text_dtype(series: pd.Series) -> bool:
@@ -225,7 +247,7 @@ def parse_datetimes(
             series.isna().to_numpy(),
             series.notna().to_numpy(),
         )
-    return _from_text(_text(series), dayfirst=dayfirst, tz=tz)
+    return _from_text(_text(series, clean=False), dayfirst=dayfirst, tz=tz)
 
 
 def _has_tz(s: pd.Series) -> bool:
@@ -249,45 +271,44 @@ def _from_serial(days: np.ndarray) -> Parsed:
     return Parsed(values, missing, ~missing & ~ok)
 
 
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+def _month_tables() -> tuple[np.ndarray, np.ndarray]:
+    """First day (days since 1970-01-01) and length of every month from _MIN_YEAR to _MAX_YEAR."""
+    months = np.arange((_MIN_YEAR - 1970) * 12, (_MAX_YEAR + 1 - 1970) * 12 + 1).astype(
+        "datetime64[M]"
+    )
+    starts = months.astype("datetime64[D]").astype(np.int64)
+    return starts[:-1], np.diff(starts)
+
+
+_MONTH_START, _MONTH_LENGTH = _month_tables()
 
 
 def _assemble(y, mo, d, hh, mi, ss, ns) -> tuple[np.ndarray, np.ndarray]:
     """Calendar fields (int arrays) to epoch nanoseconds, with a validity mask.
 
-    Days from the civil date by H. Hinnant's integer algorithm; 31/02 is
-    invalid rather than rolled over to 03/03.
+    31/02 is invalid rather than rolled over to 03/03.
     """
-    y, mo, d = (np.asarray(a, dtype=np.int64) for a in (y, mo, d))
     ok = (
         (y >= _MIN_YEAR) & (y <= _MAX_YEAR) & (mo >= 1) & (mo <= 12) & (d >= 1)
         & (hh >= 0) & (hh <= 23) & (mi >= 0) & (mi <= 59) & (ss >= 0) & (ss <= 59)
     )  # fmt: skip
-    mo = np.where(ok, mo, 1)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    ok &= d <= _DAYS_IN_MONTH[mo] + (leap & (mo == 2))
-    y_march = y - (mo <= 2)
-    era = y_march // 400
-    yoe = y_march - era * 400
-    doy = (153 * ((mo + 9) % 12) + 2) // 5 + d - 1
-    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
-    seconds = (days * 24 + hh) * 3600 + mi * 60 + ss
+    month = np.where(ok, (y.astype(np.int64) - _MIN_YEAR) * 12 + mo - 1, 0)
+    ok &= d <= _MONTH_LENGTH[month]
+    days = _MONTH_START[month] + d - 1
+    seconds = days * 86_400 + hh.astype(np.int64) * 3600 + mi.astype(np.int64) * 60 + ss
     return np.where(ok, seconds * 10**9 + ns, np.iinfo(np.int64).min), ok
 
 
-def _byte_matrix(arr: pa.Array, rows: np.ndarray, width: int, packed: bool) -> np.ndarray:
-    """The UTF-8 bytes of ``arr[rows]`` (all of length ``width``) as a (rows, width) uint8 matrix.
+def _byte_matrix(arr: pa.Array, width: int) -> np.ndarray:
+    """The UTF-8 bytes of ``arr`` (non-null values all ``width`` long) as a (rows, width) matrix.
 
-    ``packed`` says every non-null value has this width, so the data buffer is the
-    matrix already (a zero-copy view).
+    Null values take no bytes, so the data buffer is the matrix already (a zero-copy view).
     """
     _, offsets_buf, data_buf = arr.buffers()
     off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
     data = np.frombuffer(data_buf, dtype=np.uint8)
-    if packed:
-        return data[offsets[0] : offsets[-1]].reshape(-1, width)
-    return data[offsets[rows][:, None] + np.arange(width)]
+    return data[offsets[0] : offsets[-1]].reshape(-1, width)
 
 
 _DIGIT_SPANS = {  # layout -> (year, month, day) byte spans within the first 10 bytes
@@ -297,15 +318,16 @@ _DIGIT_SPANS = {  # layout -> (year, month, day) byte spans within the first 10 
 }
 
 
-def _digits(mat: np.ndarray, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-    """The number written in byte columns ``start:stop`` and whether they are all digits."""
-    value = np.zeros(len(mat), dtype=np.int64)
-    ok = np.ones(len(mat), dtype=bool)
-    for i in range(start, stop):
-        digit = mat[:, i] - np.uint8(48)  # wraps: anything but '0'-'9' becomes > 9
-        ok &= digit <= 9
-        value = value * 10 + digit
-    return value, ok
+_PAIR_VALUE = np.full(1 << 16, -1, dtype=np.int16)  # two ASCII digits read as little-endian uint16
+for _hi in range(10):
+    for _lo in range(10):
+        _PAIR_VALUE[(48 + _hi) | ((48 + _lo) << 8)] = _hi * 10 + _lo
+
+
+def _pair(flat: np.ndarray, width: int, n: int, start: int) -> np.ndarray:
+    """Value of the two digits at bytes ``start``, ``start + 1`` of each row; -1 if not digits."""
+    two_bytes = np.ndarray((n,), dtype="<u2", buffer=flat, offset=start, strides=(width,))
+    return _PAIR_VALUE[two_bytes]
 
 
 def _is_separator(column: np.ndarray) -> np.ndarray:
@@ -315,12 +337,13 @@ def _is_separator(column: np.ndarray) -> np.ndarray:
 def _fixed_width(mat: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fast path for zero-padded ``dd/mm/yyyy`` or ``yyyy-mm-dd`` with ``HH:MM[:SS]``.
 
-    Returns epoch nanoseconds, "valid date" and "has this shape" masks; rows
-    without the shape go to the regex path.
+    Digit pairs are read as 16-bit words and decoded by a lookup table, one
+    gather per field. Returns epoch nanoseconds, "valid date" and "has this
+    shape" masks; rows without the shape go to the regex path.
     """
     n, width = mat.shape
-    zeros = np.zeros(n, dtype=np.int64)
-    ones = np.ones(n, dtype=bool)
+    mat = np.ascontiguousarray(mat)
+    flat = mat.reshape(-1)
     year_first = _is_separator(mat[:, 4]) & _is_separator(mat[:, 7])
     day_first = ~year_first & _is_separator(mat[:, 2]) & _is_separator(mat[:, 5])
     if year_first.any() and day_first.any():  # mixed layouts: solve each half on its own
@@ -330,16 +353,19 @@ def _fixed_width(mat: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarra
                 target[rows] = part
         return tuple(out)
     layout = "ymd" if year_first.any() else ("dmy" if dayfirst else "mdy")
-    (y, y_ok), (mo, mo_ok), (d, d_ok) = (_digits(mat, *span) for span in _DIGIT_SPANS[layout])
-    shape_ok = (year_first | day_first) & y_ok & mo_ok & d_ok
-    (hh, hh_ok), (mi, mi_ok), (ss, ss_ok) = ((zeros, ones),) * 3
+    (y0, _), (m0, _), (d0, _) = _DIGIT_SPANS[layout]
+    century, year2 = _pair(flat, width, n, y0), _pair(flat, width, n, y0 + 2)
+    mo, d = _pair(flat, width, n, m0), _pair(flat, width, n, d0)
+    shape_ok = (year_first | day_first) & (century >= 0) & (year2 >= 0) & (mo >= 0) & (d >= 0)
+    y = century.astype(np.int64) * 100 + year2
+    hh = mi = ss = np.zeros(n, dtype=np.int16)
     if width >= 16:
         shape_ok &= ((mat[:, 10] == ord(" ")) | (mat[:, 10] == ord("T"))) & (mat[:, 13] == ord(":"))
-        (hh, hh_ok), (mi, mi_ok) = _digits(mat, 11, 13), _digits(mat, 14, 16)
+        hh, mi = _pair(flat, width, n, 11), _pair(flat, width, n, 14)
     if width == 19:
         shape_ok &= mat[:, 16] == ord(":")
-        ss, ss_ok = _digits(mat, 17, 19)
-    shape_ok &= hh_ok & mi_ok & ss_ok
+        ss = _pair(flat, width, n, 17)
+    shape_ok &= (hh >= 0) & (mi >= 0) & (ss >= 0)
     total, ok = _assemble(y, mo, d, hh, mi, ss, 0)
     return total, shape_ok & ok, shape_ok
 
@@ -392,26 +418,31 @@ def _general(arr: pa.Array, layout: str, dayfirst: bool):
 
 
 def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
+    """Dates from raw text: a fixed-width fast path, then trimming and regexes for the rest."""
     n = len(arr)
     nat = np.iinfo(np.int64).min
     out = np.full(n, nat, dtype=np.int64)
     missing = arr.is_null().to_numpy(zero_copy_only=False)
-    settled = missing.copy()  # rows whose fate (value or bad) is decided
+    settled = missing.copy()  # rows whose fate (value, missing or bad) is decided
     bad = np.zeros(n, dtype=bool)
     lengths = pc.binary_length(arr).fill_null(0).to_numpy()
     n_present = n - int(missing.sum())
     for width in (10, 16, 19):
-        rows = np.flatnonzero(lengths == width)
+        is_width = lengths == width
+        rows = np.flatnonzero(is_width)
         if rows.size == 0:
             continue
-        mat = _byte_matrix(arr, rows, width, packed=rows.size == n_present)
-        total, ok, shaped = _fixed_width(mat, dayfirst)
+        same = arr if rows.size == n_present else arr.filter(pa.array(is_width))
+        total, ok, shaped = _fixed_width(_byte_matrix(same, width), dayfirst)
         out[rows[ok]] = total[ok]
         bad[rows[shaped & ~ok]] = True
         settled[rows[shaped]] = True
     rest = np.flatnonzero(~settled)
     if rest.size:
-        sub = arr.take(pa.array(rest))
+        sub = _clean(arr.take(pa.array(rest)))
+        blank = sub.is_null().to_numpy(zero_copy_only=False)
+        missing[rest[blank]] = True
+        settled[rest[blank]] = True
         utc_rows = np.zeros(rest.size, dtype=bool)
         for layout in ("dmy", "ymd"):
             total, ok, matched, has_tz = _general(sub, layout, dayfirst)
@@ -432,11 +463,11 @@ def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
             out[rest[serial_hit]] = serial.values.view(np.int64)
             bad[rest[serial_hit]] = serial.bad
             settled[rest[serial_hit]] = True
-        bad[~settled] = True
         if utc_rows.any():
             idx = rest[utc_rows]
             local = pd.DatetimeIndex(out[idx].view("datetime64[ns]")).tz_localize("UTC")
             out[idx] = local.tz_convert(tz).tz_localize(None).asi8
+    bad[~settled] = True
     out[bad] = nat
     return Parsed(out.view("datetime64[ns]"), missing, bad)
 
@@ -544,7 +575,7 @@ def parse_counts(series: pd.Series) -> Parsed:
 
 
 _DAYS = re.compile(
-    r"(?:khong qua|toi da|trong vong|trong thoi han|trong)?\s*(?P<n>\d+(?:[.,]\d+)?)\s*"
+    r"(?:khong qua|toi da|trong vong|trong thoi han|trong)?\s*(?P<sign>-)?(?P<n>\d+(?:[.,]\d+)?)\s*"
     r"(?P<unit>ngay lam viec|ngay|gio lam viec|gio|working days?|days?|hours?|h)?"
 )
 
@@ -556,7 +587,7 @@ def _days_text(text: str) -> float | None:
     m = _DAYS.fullmatch(folded)
     if m is None:
         return None
-    n = float(m["n"].replace(",", "."))
+    n = float(m["n"].replace(",", ".")) * (-1 if m["sign"] else 1)
     unit = m["unit"] or ""
     return n / 8.0 if unit.startswith(("gio", "hour", "h")) else n
 
@@ -589,15 +620,22 @@ def channel_lookup(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def parse_channels(series: pd.Series, extra: dict[str, str] | None = None) -> Parsed:
-    """Filing channel to ``online`` / ``in_person`` / ``postal`` (values is an object array).
+    """Filing channel to ``online`` / ``in_person`` / ``postal`` (values is a Categorical).
 
     Examples
     --------
     >>> parse_channels(pd.Series(["Trực tuyến", "trực tiếp", "Bưu chính", "fax"])).values.tolist()
-    ['online', 'in_person', 'postal', None]
+    ['online', 'in_person', 'postal', nan]
     """
+    from .schema import CHANNELS
+
     table = channel_lookup(extra)
+    canon = list(CHANNELS)
     arr = _text(series)
-    values = _per_unique(arr, lambda s: table.get(label_key(s)), None, object)
-    missing = arr.is_null().to_numpy(zero_copy_only=False)
-    return Parsed(values, missing, ~missing & pd.isna(values))
+    codes = _per_unique(
+        arr, lambda s: canon.index(c) if (c := table.get(label_key(s))) else -2, -1, np.int8
+    )
+    missing = codes == -1
+    bad = codes == -2
+    values = pd.Categorical.from_codes(np.where(bad, -1, codes), categories=canon)
+    return Parsed(values, missing, bad)

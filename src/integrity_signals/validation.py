@@ -8,7 +8,9 @@ return a :class:`CaseData`, whose invariant is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,8 @@ REJECT_COLUMNS = ["row", "case_id", "column", "reason", "value", "message"]
 PLAUSIBLE_DATES = (np.datetime64("1990-01-01", "ns"), np.datetime64("2100-01-01", "ns"))
 
 _R = RejectReason
+_NS_PER_DAY = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
 _UNREADABLE = {
     "datetime": _R.UNPARSEABLE_DATE,
     "amount": _R.UNPARSEABLE_AMOUNT,
@@ -75,7 +79,9 @@ def _templates(dayfirst: bool) -> dict[RejectReason, str]:
             "{column} {value!r} is not an amount in VND; write 1.500.000, 1,500,000 or 1500000"
         ),
         _R.NEGATIVE_AMOUNT: "{column} {value!r} is negative; record refunds separately",
-        _R.UNPARSEABLE_COUNT: "{column} {value!r} is not a whole number of at least 0",
+        _R.UNPARSEABLE_COUNT: (
+            "{column} {value!r} is not a number: write a whole count (2) or working days (15)"
+        ),
         _R.NEGATIVE_COUNT: "{column} {value!r} is negative; it must be 0 or more",
         _R.UNKNOWN_CHANNEL: (
             "channel {value!r} is not a known channel; use "
@@ -195,15 +201,16 @@ def _parse(kind: str, series: pd.Series, *, dayfirst, tz, channel_values) -> Par
 
 def _typed(kind: str, values, keep: np.ndarray, index: pd.Index):
     """The parsed values of the kept rows as the column's public dtype."""
+    everything = keep.all()
     if kind in ("id", "text"):
-        out = values.filter(pa.array(keep)).to_pandas()
+        out = (values if everything else values.filter(pa.array(keep))).to_pandas()
         out.index = index
         return out
-    values = values[keep]
+    values = values if everything else values[keep]
     if kind == "count":
         return pd.Series(pd.array(values, dtype="Float64").astype("Int64"), index=index)
     if kind == "channel":
-        return pd.Series(pd.Categorical(values, categories=list(CHANNELS)), index=index)
+        return pd.Series(values, index=index)
     return pd.Series(values, index=index)
 
 
@@ -232,32 +239,29 @@ def _raw_text(series: pd.Series, pos: np.ndarray) -> list[str]:
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw]
 
 
-def _duplicates(ids: pa.Array, frame: pd.DataFrame, missing: np.ndarray, failures, column: str):
-    """Repeated keys. Exact repeats of a row keep the first copy; conflicting copies all go."""
+def _duplicates(ids: pa.Array, frame: pd.DataFrame, missing: np.ndarray, column: str) -> list:
+    """Repeated keys, as failure records for :meth:`_Failures.add`.
+
+    Exact repeats of a row keep the first copy; conflicting copies all go.
+    """
     keys = pd.Series(ids.to_pandas())
     dup = keys.duplicated(keep=False).to_numpy() & ~missing
     if not dup.any():
-        return
+        return []
     pos = np.flatnonzero(dup)
     hashes = pd.util.hash_pandas_object(frame.iloc[pos].astype(str), index=False).to_numpy()
     groups = pd.DataFrame({"key": keys.iloc[pos].to_numpy(), "pos": pos, "hash": hashes})
+    found = []
     for _, g in groups.groupby("key", sort=False):  # loop over duplicate groups only
         rows = g["pos"].to_numpy()
-        listed = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
         if g["hash"].nunique() == 1:
-            failures.add(
-                rows[1:],
-                column,
-                _R.DUPLICATE_ID,
-                f"repeats row {rows[0] + 1} exactly; the first copy is kept",
-            )
+            note = f"repeats row {rows[0] + 1} exactly; the first copy is kept"
+            found.append((rows[1:], column, _R.DUPLICATE_ID, note))
         else:
-            failures.add(
-                rows,
-                column,
-                _R.DUPLICATE_ID,
-                f"is on rows {listed} with different contents; keep the right one and re-import",
-            )
+            listed = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
+            note = f"is on rows {listed} with different contents; keep the right one and re-import"
+            found.append((rows, column, _R.DUPLICATE_ID, note))
+    return found
 
 
 def validate_table(
@@ -283,33 +287,41 @@ def validate_table(
     n = len(frame)
     rows = np.arange(1, n + 1) if row_numbers is None else np.asarray(row_numbers)
     failures = _Failures()
-    parsed: dict[str, Parsed] = {}
-    for col in schema.columns:
-        if col.name not in canon_to_header:
-            continue
-        raw = frame[canon_to_header[col.name]]
-        p = _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
-        parsed[col.name] = p
-        if col.required:
-            failures.add(np.flatnonzero(p.missing), col.name, _R.MISSING_VALUE)
-        if col.kind in _UNREADABLE:
-            failures.add(np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind])
-        if col.kind == "datetime":
-            v = p.values
-            odd = ~p.missing & ~p.bad & ((v < PLAUSIBLE_DATES[0]) | (v >= PLAUSIBLE_DATES[1]))
-            failures.add(np.flatnonzero(odd), col.name, _R.IMPLAUSIBLE_DATE)
-        if col.kind in _NEGATIVE:
-            failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
-    if schema is CASE_SCHEMA:
-        _case_rules(parsed, frame, canon_to_header, failures)
+    present = [c for c in schema.columns if c.name in canon_to_header]
     key = schema.key[0]
-    key_missing = parsed[key].missing
-    if len(schema.key) > 1 and schema.key[1] in parsed:  # e.g. (procedure_id, valid_from)
-        second = pd.Series(parsed[schema.key[1]].values).astype(str).to_numpy()
-        ids = pc.binary_join_element_wise(parsed[key].values, pa.array(second), "\x1f")
-    else:
-        ids = parsed[key].values
-    _duplicates(ids, frame, key_missing, failures, key)
+
+    def parse(col):
+        raw = frame[canon_to_header[col.name]]
+        return _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
+
+    # Columns are independent: parse them on all cores (numpy and pyarrow release the GIL).
+    key_cols = [c for c in present if c.name in schema.key]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        jobs = {col.name: pool.submit(parse, col) for col in key_cols}
+        jobs.update({col.name: pool.submit(parse, col) for col in present if col not in key_cols})
+        key_parts = [jobs[c.name].result() for c in key_cols]
+        ids = key_parts[0].values
+        if len(key_parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
+            second = pa.array(np.asarray(key_parts[1].values).astype(str))
+            ids = pc.binary_join_element_wise(ids, second, "\x1f")
+        duplicates = pool.submit(_duplicates, ids, frame, key_parts[0].missing, key)
+        parsed: dict[str, Parsed] = {name: job.result() for name, job in jobs.items()}
+        for col in present:
+            p = parsed[col.name]
+            if col.required:
+                failures.add(np.flatnonzero(p.missing), col.name, _R.MISSING_VALUE)
+            if col.kind in _UNREADABLE:
+                failures.add(np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind])
+            if col.kind == "datetime":
+                v = p.values
+                odd = ~p.missing & ~p.bad & ((v < PLAUSIBLE_DATES[0]) | (v >= PLAUSIBLE_DATES[1]))
+                failures.add(np.flatnonzero(odd), col.name, _R.IMPLAUSIBLE_DATE)
+            if col.kind in _NEGATIVE:
+                failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
+        if schema is CASE_SCHEMA:
+            _case_rules(parsed, frame, canon_to_header, failures)
+        for args in duplicates.result():
+            failures.add(*args)
 
     rejected = failures.rejected(n)
     keep = ~rejected
@@ -321,7 +333,7 @@ def validate_table(
     }
     for header in frame.columns:
         if header not in header_to_canon and header not in out:
-            out[header] = frame[header][keep]
+            out[header] = frame[header].set_axis(frame.index) if keep.all() else frame[header][keep]
     valid = pd.DataFrame(out, index=index)
     rejects = _rejects_frame(
         failures, frame, canon_to_header, parsed[key].values, rows, dayfirst, key
@@ -335,21 +347,19 @@ def validate_table(
 
 def _case_rules(parsed: dict[str, Parsed], frame, canon_to_header, failures: _Failures):
     """Row-level rules of the case schema that involve two columns."""
-    sub = parsed["submitted_at"]
-    s = sub.values
-    s_day = s.astype("datetime64[D]")
+    s = parsed["submitted_at"].values.view(np.int64)
+    s_day = s // _NS_PER_DAY
     for name, reason in (
         ("completed_at", _R.COMPLETED_BEFORE_SUBMITTED),
         ("due_at", _R.DUE_BEFORE_SUBMITTED),
     ):
         if name not in parsed:
             continue
-        other = parsed[name].values
-        both = ~np.isnat(s) & ~np.isnat(other)
-        o_day = other.astype("datetime64[D]")
-        date_only = other == o_day.astype("datetime64[ns]")
+        other = parsed[name].values.view(np.int64)
+        both = (s != _NAT) & (other != _NAT)
+        o_day, o_time = np.divmod(other, _NS_PER_DAY)
         # a date written without a time means "that day": same-day is never "before"
-        before = both & ((o_day < s_day) | ((o_day == s_day) & ~date_only & (other < s)))
+        before = both & ((o_day < s_day) | ((o_day == s_day) & (o_time > 0) & (other < s)))
         pos = np.flatnonzero(before)
         failures.add(pos, name, reason, _raw_text(frame[canon_to_header["submitted_at"]], pos))
 
@@ -361,7 +371,6 @@ def _rejects_frame(
     if not failures.chunks:
         return _empty_rejects()
     parts = []
-    id_values = np.asarray(ids.to_pandas().to_numpy(dtype=object))
     for pos, column, reason, other in failures.chunks:
         values = (
             _raw_text(frame[canon_to_header[column]], pos)
@@ -377,7 +386,7 @@ def _rejects_frame(
             pd.DataFrame(
                 {
                     "row": rows[pos],
-                    "case_id": id_values[pos],
+                    "case_id": ids.take(pa.array(pos)).to_pylist(),
                     "column": column,
                     "reason": str(reason),
                     "value": values,

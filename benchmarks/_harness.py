@@ -1,0 +1,49 @@
+"""Shared benchmark helpers: interleaved median timing and peak memory in a fresh process.
+
+The machine is shared and noisy, so every figure is reported as a ratio
+against a baseline measured in the same run, with runs interleaved.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def interleaved(fns: dict[str, Callable[[], object]], repeats: int = 3) -> dict[str, float]:
+    """Median wall time of each callable, run round-robin ``repeats`` times."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def peak_mb(code: str) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; return (its peak resident MB, its wall seconds)."""
+    wrapper = (
+        "import json, resource, time\n"
+        "t0 = time.perf_counter()\n"
+        f"{code}\n"
+        "print(json.dumps({'s': time.perf_counter() - t0,"
+        " 'kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper], capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["kb"] / 1024.0, report["s"]

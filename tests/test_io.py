@@ -1,0 +1,151 @@
+"""Readers: encodings, delimiters, Parquet, Excel, compressed CSV, malformed lines, unusable files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import integrity_signals as isig
+from conftest import SAMPLE_CSV, encode_cp1258
+
+HEADER = "Mã hồ sơ,Mã thủ tục,Đơn vị,Cán bộ xử lý,Ngày tiếp nhận,Lệ phí\n"
+ROWS = 'HS1,KS01,Phường Bến Nghé,cb1,02/01/2025 08:00,50.000\nHS2,KS01,Phường Bến Nghé,cb2,03/01/2025,"1.500.000"\n'
+TEXT = HEADER + ROWS
+
+
+def check_two_rows(data):
+    assert data.n_input == 2 and data.n_rejected == 0
+    assert data.cases["case_id"].tolist() == ["HS1", "HS2"]
+    assert data.cases["unit_id"].tolist() == ["Phường Bến Nghé"] * 2
+    assert data.cases["fee_charged"].tolist() == [50_000, 1_500_000]
+    assert data.cases["submitted_at"].iloc[0] == pd.Timestamp("2025-01-02 08:00")
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("utf8.csv", TEXT.encode("utf-8")),
+        ("bom.csv", TEXT.encode("utf-8-sig")),
+        ("excel_unicode.txt", TEXT.replace(",", "\t").replace('"', "").encode("utf-16")),
+        ("semicolon.csv", TEXT.replace(",", ";").encode("utf-8")),
+        ("crlf.csv", TEXT.replace("\n", "\r\n").encode("utf-8")),
+        ("packed.csv.gz", gzip.compress(TEXT.encode("utf-8"))),
+    ],
+)
+def test_csv_encodings_and_delimiters(tmp_path, name, payload):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    check_two_rows(isig.read_cases(path))
+
+
+def test_legacy_windows_1258_needs_the_encoding_named(tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(encode_cp1258(TEXT))
+    with pytest.raises(isig.SchemaError, match=r"not UTF-8 .* pass encoding='cp1258'"):
+        isig.read_cases(path)
+    check_two_rows(isig.read_cases(path, encoding="cp1258"))
+
+
+def test_parquet_keeps_types(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "case_id": ["HS1", "HS2"],
+            "procedure_id": ["KS01", "KS01"],
+            "unit_id": ["Phường Bến Nghé"] * 2,
+            "handler_id": ["cb1", "cb2"],
+            "submitted_at": pd.to_datetime(["2025-01-02 08:00", "2025-01-03 00:00"]),
+            "fee_charged": [50_000.0, 1_500_000.0],
+        }
+    )
+    path = tmp_path / "cases.parquet"
+    frame.to_parquet(path)
+    check_two_rows(isig.read_cases(path))
+
+
+def test_excel_with_typed_and_text_cells(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "Mã hồ sơ": ["HS1", "HS2"],
+            "Mã thủ tục": ["KS01", "KS01"],
+            "Đơn vị": ["Phường Bến Nghé"] * 2,
+            "Cán bộ xử lý": ["cb1", "cb2"],
+            "Ngày tiếp nhận": [dt.datetime(2025, 1, 2, 8), "03/01/2025"],
+            "Lệ phí": [50_000, "1.500.000"],
+        }
+    )
+    path = tmp_path / "cases.xlsx"
+    frame.to_excel(path, index=False)
+    check_two_rows(isig.read_cases(path))
+
+
+def test_sample_file_reports_its_bad_rows():
+    data = isig.read_cases(SAMPLE_CSV)
+    assert data.n_input == 33 and len(data.cases) == 25 and data.n_rejected == 8
+    assert set(data.rejects["reason"]) == {
+        "duplicate_id", "unparseable_date", "completed_before_submitted", "negative_amount",
+        "unknown_channel", "missing_value", "negative_count",
+    }  # fmt: skip
+    assert "Tên thủ tục" in data.cases.columns  # an extra column, kept
+    assert data.cases.index.tolist()[:3] == [0, 1, 2]
+
+
+def test_malformed_lines_are_quarantined_with_their_row_numbers(tmp_path):
+    text = (
+        HEADER
+        + "HS1,KS01,P,cb1,02/01/2025,0\nHS2,KS01,P\nHS3,KS01,P,cb1,02/01/2025,0,extra\nHS4,KS01,P,cb1,02/01/2025,0\n"
+    )
+    path = tmp_path / "ragged.csv"
+    path.write_text(text, encoding="utf-8")
+    data = isig.read_cases(path)
+    assert data.n_input == 4 and data.cases["case_id"].tolist() == ["HS1", "HS4"]
+    assert data.cases.index.tolist() == [0, 3]
+    bad = data.rejects
+    assert bad["row"].tolist() == [2, 3] and set(bad["reason"]) == {"malformed_row"}
+    assert "line 3 has 3 fields where the header has 6" in bad["message"].iloc[0]
+
+
+def test_quoted_newlines_and_delimiters_stay_in_their_cell(tmp_path):
+    text = HEADER.strip() + ',Ghi chú\nHS1,KS01,P,cb1,02/01/2025,0,"dòng 1\ndòng 2, vẫn là ô này"\n'
+    path = tmp_path / "quoted.csv"
+    path.write_text(text, encoding="utf-8")
+    data = isig.read_cases(path)
+    assert data.cases["Ghi chú"].iloc[0] == "dòng 1\ndòng 2, vẫn là ô này"
+
+
+def test_ids_keep_leading_zeros_and_text_like_na(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text(HEADER + "00123,NA,P,NULL,02/01/2025,0\n", encoding="utf-8")
+    c = isig.read_cases(path).cases
+    assert c[["case_id", "procedure_id", "handler_id"]].iloc[0].tolist() == ["00123", "NA", "NULL"]
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "match"),
+    [
+        ("missing.csv", None, "does not exist"),
+        ("old.xls", b"x", r"old Excel \.xls format is not supported; save the sheet as \.xlsx"),
+        ("notes.docx", b"x", "unknown file type '.docx'"),
+        ("empty.csv", b"", "the file is empty"),
+        ("blank_header.csv", b"a,,b\n1,2,3\n", r"header cells \[2\] .* are empty"),
+        ("repeat.csv", b"a,a,b\n1,2,3\n", r"the header repeats \['a'\]"),
+        ("broken.parquet", b"not parquet", "not a readable Parquet file"),
+        ("no_handler.csv", "Mã hồ sơ,Mã thủ tục,Đơn vị,Ngày nộp\n1,2,3,02/01/2025\n".encode(),
+         "Required column 'handler_id'"),
+    ],
+)  # fmt: skip
+def test_unusable_files_raise_schema_error_with_the_fix(tmp_path, name, payload, match):
+    path = tmp_path / name
+    if payload is not None:
+        path.write_bytes(payload)
+    with pytest.raises(isig.SchemaError, match=match):
+        isig.read_cases(path)
+
+
+def test_read_cases_accepts_a_frame():
+    frame = pd.DataFrame({"case_id": ["a"], "procedure_id": ["p"], "unit_id": ["u"],
+                          "handler_id": ["h"], "submitted_at": [np.datetime64("2025-01-02")]})  # fmt: skip
+    assert len(isig.read_cases(frame).cases) == 1

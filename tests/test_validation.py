@@ -1,0 +1,148 @@
+"""Quarantine: every reject reason by hand, the in = valid + rejected invariant, typed output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import integrity_signals as isig
+from conftest import minimal_cases
+from integrity_signals import RejectReason as R
+from integrity_signals.validation import REJECT_COLUMNS, check_cases
+
+
+def reasons(data):
+    return sorted(
+        zip(data.rejects["row"], data.rejects["column"], data.rejects["reason"], strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "row", "column", "reason", "message"),
+    [
+        ({"handler_id": ["cb0", "", "cb1"]}, 2, "handler_id", R.MISSING_VALUE, "handler_id is empty but required"),
+        ({"submitted_at": ["02/01/2025", "31/02/2025", "02/01/2025"]}, 2, "submitted_at", R.UNPARSEABLE_DATE,
+         "submitted_at '31/02/2025' is not a date; write dd/mm/yyyy"),
+        ({"submitted_at": ["02/01/2025", "01/01/1900", "02/01/2025"]}, 2, "submitted_at", R.IMPLAUSIBLE_DATE,
+         "outside 1990-2099"),
+        ({"completed_at": ["", "01/01/2025", ""]}, 2, "completed_at", R.COMPLETED_BEFORE_SUBMITTED,
+         "completed_at '01/01/2025' is before submitted_at '02/01/2025 08:00'"),
+        ({"due_at": ["", "01/01/2025", ""]}, 2, "due_at", R.DUE_BEFORE_SUBMITTED, "due_at '01/01/2025' is before"),
+        ({"fee_charged": ["50.000", "năm chục", ""]}, 2, "fee_charged", R.UNPARSEABLE_AMOUNT,
+         "'năm chục' is not an amount in VND"),
+        ({"fee_official": ["0", "-50.000", "0"]}, 2, "fee_official", R.NEGATIVE_AMOUNT, "'-50.000' is negative"),
+        ({"supplement_requests": ["0", "1.5", "0"]}, 2, "supplement_requests", R.UNPARSEABLE_COUNT,
+         "'1.5' is not a number: write a whole count"),
+        ({"supplement_requests": ["0", "-2", "0"]}, 2, "supplement_requests", R.NEGATIVE_COUNT, "'-2' is negative"),
+        ({"channel": ["online", "fax", "online"]}, 2, "channel", R.UNKNOWN_CHANNEL,
+         "channel 'fax' is not a known channel; use online / in_person / postal"),
+        ({"case_id": ["A", "B", "A"], "handler_id": ["x", "y", "z"]}, 1, "case_id", R.DUPLICATE_ID,
+         "case_id 'A' is on rows 1, 3 with different contents"),
+    ],
+)  # fmt: skip
+def test_each_reject_reason(overrides, row, column, reason, message):
+    data = isig.validate_cases(minimal_cases(3, **overrides))
+    hit = data.rejects[(data.rejects["row"] == row) & (data.rejects["reason"] == reason)]
+    assert len(hit) == 1, data.rejects
+    assert hit["column"].iloc[0] == column
+    assert message in hit["message"].iloc[0]
+    assert data.n_input == len(data.cases) + data.n_rejected == 3
+    assert list(data.rejects.columns) == REJECT_COLUMNS
+
+
+def test_exact_repeat_keeps_the_first_copy():
+    frame = pd.concat([minimal_cases(2), minimal_cases(2).iloc[[0]]], ignore_index=True)
+    data = isig.validate_cases(frame)
+    assert data.cases["case_id"].tolist() == ["HS000", "HS001"]
+    assert reasons(data) == [(3, "case_id", "duplicate_id")]
+    assert "repeats row 1 exactly" in data.rejects["message"].iloc[0]
+
+
+def test_a_row_with_several_problems_is_one_rejected_row_listed_per_problem():
+    frame = minimal_cases(2, fee_charged=["-1", "0"], channel=["fax", "online"])
+    data = isig.validate_cases(frame)
+    assert reasons(data) == [
+        (1, "channel", "unknown_channel"),
+        (1, "fee_charged", "negative_amount"),
+    ]
+    assert data.n_rejected == 1 and len(data.cases) == 1
+    summary = data.summary()
+    assert summary.n_rejected == 1 and summary.by_reason.to_dict() == {
+        "negative_amount": 1,
+        "unknown_channel": 1,
+    }
+    assert "2 rows in, 1 valid, 1 rejected" in str(summary)
+
+
+def test_same_day_completion_written_as_a_date_is_not_before_submission():
+    frame = minimal_cases(
+        2,
+        submitted_at=["02/01/2025 10:00", "02/01/2025 10:00"],
+        completed_at=["02/01/2025", "02/01/2025 09:00"],
+        due_at=["02/01/2025", ""],
+    )
+    data = isig.validate_cases(frame)
+    assert reasons(data) == [(2, "completed_at", "completed_before_submitted")]
+
+
+def test_output_dtypes_and_index():
+    frame = minimal_cases(
+        3,
+        completed_at=["03/01/2025", "", "04/01/2025 16:00"],
+        fee_charged=["50.000", "", "0"],
+        channel=["Trực tuyến", "Trực tiếp", ""],
+        supplement_requests=["0", "", "2"],
+        applicant_id=["CD1", "", "CD2"],
+    )
+    frame.index = [10, 20, 30]
+    data = isig.validate_cases(frame)
+    c = data.cases
+    assert c.index.tolist() == [10, 20, 30]
+    assert list(c.columns[:5]) == [
+        "case_id",
+        "procedure_id",
+        "unit_id",
+        "handler_id",
+        "submitted_at",
+    ]
+    assert str(c["submitted_at"].dtype) == "datetime64[ns]"
+    assert pd.isna(c["completed_at"].iloc[1])  # pending
+    assert c["fee_charged"].dtype == np.float64 and np.isnan(c["fee_charged"].iloc[1])
+    assert list(c["channel"].cat.categories) == ["online", "in_person", "postal"]
+    assert str(c["supplement_requests"].dtype) == "Int64"
+    assert c["supplement_requests"].isna().tolist() == [False, True, False]
+    assert pd.isna(c["applicant_id"].iloc[1])
+
+
+def test_validating_valid_output_again_changes_nothing():
+    first = isig.read_cases(pytest.importorskip("conftest").SAMPLE_CSV).cases
+    again = isig.validate_cases(first)
+    assert again.n_rejected == 0
+    pd.testing.assert_frame_equal(again.cases, first)
+
+
+def test_check_cases_lists_every_failure():
+    frame = minimal_cases(4, fee_charged=["-1", "x", "0", "0"])
+    with pytest.raises(
+        isig.SchemaError, match=r"2 of 4 rows passed to fit break the data contract"
+    ) as err:
+        check_cases(frame, context="fit")
+    assert len(err.value.failures) == 2
+    assert "isig.validate_cases(df)" in str(err.value)
+    good = isig.validate_cases(frame)
+    assert check_cases(good) is good.cases
+
+
+def test_validate_cases_wants_a_frame():
+    with pytest.raises(isig.SchemaError, match="expects a pandas DataFrame; got list"):
+        isig.validate_cases([1, 2])
+    frame = minimal_cases(1)
+    frame.columns = ["case_id", "case_id", "unit_id", "handler_id", "submitted_at"]
+    with pytest.raises(isig.SchemaError, match=r"repeated column names \['case_id'\]"):
+        isig.validate_cases(frame)
+
+
+def test_empty_frame_with_headers_is_valid_and_empty():
+    data = isig.validate_cases(minimal_cases(0))
+    assert data.n_input == 0 and len(data.cases) == 0 and data.n_rejected == 0
