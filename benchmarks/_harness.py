@@ -34,13 +34,20 @@ def interleaved(fns: dict[str, Callable[[], object]], repeats: int = 3) -> dict[
 
 
 def peak_mb(code: str) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; return (its peak resident MB, its wall seconds)."""
+    """Run ``code`` in a fresh interpreter; return (its peak resident MB, its wall seconds).
+
+    The child resets its high-water mark first (``/proc/self/clear_refs``):
+    ``ru_maxrss`` of a child started from a large parent would include the
+    parent's memory at fork time.
+    """
     wrapper = (
-        "import json, resource, time\n"
+        "import json, time\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
         "t0 = time.perf_counter()\n"
         f"{code}\n"
-        "print(json.dumps({'s': time.perf_counter() - t0,"
-        " 'kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+        "seconds = time.perf_counter() - t0\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(json.dumps({'s': seconds, 'kb': int(hwm)}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", wrapper], capture_output=True, text=True, check=True

@@ -1,0 +1,192 @@
+"""Fee features: excess over the posted fee, fees on free procedures, waivers, round excess.
+
+The reference fee of a case is, in order: its own ``fee_official``; the
+catalog's posted fee for its procedure on its submission date; else the fee
+*levels* learned per procedure from the reference period (amounts that make
+up at least ``level_share`` of the procedure's cases, so a mid-year change of
+schedule gives two levels). With learned levels the reference is the nearest
+level at or below the amount charged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .peers import GroupedReference, at, shrunk_rate
+
+__all__ = ["FeeFeatures"]
+
+_S = FeatureSpec
+_SHIFT = np.int64(1) << 40  # composite (procedure, amount in VND) keys; amounts < 1.1e12 VND
+_MIN_SCALE = 10_000.0  # VND: excess is measured relative to max(reference, this)
+
+
+class FeeFeatures(CaseTransformer):
+    """Fee irregularities against the posted or the learned fee of each procedure.
+
+    Parameters
+    ----------
+    catalog : DataFrame or CatalogData, optional
+        Posted fee per procedure (``fee_official``), with ``valid_from`` for schedules.
+    level_share : float, default 0.05
+        Share of a procedure's reference cases an amount needs to be learned as a fee level.
+    round_unit : int, default 10_000
+        Excess amounts that are multiples of this (VND) count as round.
+    shrinkage : float, default 20
+        Credibility constant for the per-procedure waiver rate.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "case_id": ["a", "b", "c", "d"], "procedure_id": "P", "unit_id": "U", "handler_id": "h",
+    ...     "submitted_at": pd.Timestamp("2025-03-03"),
+    ...     "fee_charged": [50_000.0, 50_000, 150_000, 0], "fee_official": 50_000.0})
+    >>> FeeFeatures().fit_transform(cases)[["fees__excess_vnd", "fees__waived"]].to_numpy().tolist()
+    [[0.0, 0.0], [0.0, 0.0], [100000.0, 0.0], [-50000.0, 1.0]]
+    """
+
+    family = "fees"
+    specs = (
+        _S("charged", ("fee_charged",), "fee_na", "fee collected (VND)"),
+        _S("fee_na", ("fee_charged",), None, "1 when no fee is recorded"),
+        _S("reference", ("procedure_id", "fee_official", "catalog", "fee_charged"), "reference_na",
+           "posted or learned fee for the case (VND)"),
+        _S("reference_na", ("procedure_id", "fee_official", "catalog"), None,
+           "1 when no posted fee and no learned level exists"),
+        _S("reference_learned", ("fee_official", "catalog"), "reference_na",
+           "1 when the reference was learned from the data (no posted fee)"),
+        _S("excess_vnd", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "fee charged minus reference (VND)"),
+        _S("excess_ratio", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "excess / max(reference, 10,000 VND)"),
+        _S("excess_p", ("procedure_id", "fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "share of the procedure's reference cases with at least this relative excess"),
+        _S("excess_round", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "1 when a positive excess is a multiple of the round unit (10,000 VND)"),
+        _S("charged_on_free", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "1 when a fee was collected on a free procedure"),
+        _S("waived", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "1 when nothing was collected on a paid procedure"),
+        _S("waiver_p", ("procedure_id", "fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
+           "the procedure's legitimate exemption rate if waived, else 1"),
+        _S("learned_z", ("procedure_id", "fee_charged"), "fee_na",
+           "robust z of log(1 + fee) against the procedure's reference fees"),
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        catalog=None,
+        level_share: float = 0.05,
+        round_unit: int = 10_000,
+        shrinkage: float = 20.0,
+    ):
+        self.catalog = catalog
+        self.level_share = level_share
+        self.round_unit = round_unit
+        self.shrinkage = shrinkage
+
+    calendar = None  # fees need no calendar
+
+    def _check_params(self):
+        super()._check_params()
+        if not (isinstance(self.level_share, int | float) and 0 < self.level_share <= 1):
+            raise ValueError(
+                "The 'level_share' parameter of FeeFeatures must be a number in (0, 1]. "
+                f"Got {self.level_share!r} instead."
+            )
+        if not (isinstance(self.round_unit, int) and self.round_unit > 0):
+            raise ValueError(
+                "The 'round_unit' parameter of FeeFeatures must be a positive int (VND). "
+                f"Got {self.round_unit!r} instead."
+            )
+
+    def _posted(self, ctx: CaseContext) -> np.ndarray:
+        own = ctx.numbers("fee_official")
+        return np.where(np.isnan(own), ctx.catalog_values("fee_official"), own)
+
+    def _learned(self, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
+        """Nearest learned level at or below the amount (the lowest level if below all)."""
+        if len(self.levels_) == 0:
+            return np.full(len(p), np.nan)
+        amount = np.where(np.isfinite(charged), np.round(charged), 0).astype(np.int64)
+        key = p * _SHIFT + np.clip(amount, 0, _SHIFT - 1)
+        pos = np.searchsorted(self.levels_, key, side="right") - 1
+        below = (pos >= 0) & (self.levels_[np.maximum(pos, 0)] // _SHIFT == p)
+        first = np.searchsorted(self.levels_, p * _SHIFT, side="left")
+        lowest_ok = (first < len(self.levels_)) & (
+            self.levels_[np.minimum(first, len(self.levels_) - 1)] // _SHIFT == p
+        )
+        chosen = np.where(below, pos, np.where(lowest_ok, first, -1))
+        level = (self.levels_[np.maximum(chosen, 0)] % _SHIFT).astype(np.float64)
+        return np.where((chosen >= 0) & (p >= 0), level, np.nan)
+
+    def _reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
+        posted = self._posted(ctx)
+        learned = self._learned(p, charged)
+        reference = np.where(np.isnan(posted), learned, posted)
+        return reference, np.isnan(posted) & ~np.isnan(learned)
+
+    def _fit(self, ctx: CaseContext):
+        self.procedures_ = Codebook(ctx.cases["procedure_id"])
+        n_p = len(self.procedures_)
+        p = self.procedures_.codes(*ctx.factorized("procedure_id"))
+        charged = ctx.numbers("fee_charged")
+        known = (p >= 0) & np.isfinite(charged) & (charged >= 0)
+        amount = np.round(charged[known]).astype(np.int64)
+        keys, counts = np.unique(p[known] * _SHIFT + amount, return_counts=True)
+        per_p = np.bincount(keys // _SHIFT, counts, n_p)
+        share = counts / per_p[keys // _SHIFT]
+        is_mode = np.zeros(len(keys), dtype=bool)
+        if len(keys):  # the most common amount of each procedure is always a level
+            order = np.lexsort((-counts, keys // _SHIFT))
+            first_of_p = np.r_[True, np.diff(keys[order] // _SHIFT) != 0]
+            is_mode[order[first_of_p]] = True
+        self.levels_ = keys[(share >= self.level_share) | is_mode]
+        reference, _ = self._reference(ctx, p, charged)
+        rel = (charged - reference) / np.maximum(reference, _MIN_SCALE)
+        self.excess_ref_ = GroupedReference(p, rel, n_p)
+        paid = (p >= 0) & (reference > 0) & np.isfinite(charged)
+        waived = paid & (charged == 0)
+        overall = waived.sum() / max(paid.sum(), 1)
+        self.waiver_rate_ = shrunk_rate(
+            np.bincount(p[waived], minlength=n_p), np.bincount(p[paid], minlength=n_p),
+            np.full(n_p, overall), float(self.shrinkage),
+        )  # fmt: skip
+        self.waiver_overall_ = float(overall)
+        log_fee = np.log1p(np.where(known, charged, np.nan))
+        self.fee_ref_ = GroupedReference(p, log_fee, n_p)
+
+    def _transform(self, ctx: CaseContext) -> dict:
+        p = self.procedures_.codes(*ctx.factorized("procedure_id"))
+        charged = ctx.numbers("fee_charged")
+        reference, learned = self._reference(ctx, p, charged)
+        excess = charged - reference
+        rel = excess / np.maximum(reference, _MIN_SCALE)
+        _, excess_p, _ = self.excess_ref_.tails(p, rel)
+        excess_p = np.where(
+            np.isfinite(rel) & np.isnan(excess_p), 0.5, excess_p
+        )  # unseen procedure
+        waived = (reference > 0) & (charged == 0)
+        rate = np.where(p >= 0, at(self.waiver_rate_, p), self.waiver_overall_)
+        med = at(self.fee_ref_.quantile(0.5), p)
+        iqr = at(self.fee_ref_.quantile(0.75) - self.fee_ref_.quantile(0.25), p)
+        na = np.isnan(reference) | np.isnan(charged)
+        unit = float(self.round_unit)
+        return {
+            "charged": charged,
+            "fee_na": np.isnan(charged),
+            "reference": reference,
+            "reference_na": np.isnan(reference),
+            "reference_learned": np.where(np.isnan(reference), np.nan, learned),
+            "excess_vnd": excess,
+            "excess_ratio": rel,
+            "excess_p": np.where(na, np.nan, excess_p),
+            "excess_round": np.where(na, np.nan, (excess > 0) & (np.mod(excess, unit) == 0)),
+            "charged_on_free": np.where(na, np.nan, (reference == 0) & (charged > 0)),
+            "waived": np.where(na, np.nan, waived),
+            "waiver_p": np.where(na, np.nan, np.where(waived, rate, 1.0)),
+            "learned_z": (np.log1p(charged) - med) / np.maximum(iqr / 1.349, 0.05),
+        }

@@ -1,0 +1,285 @@
+"""Repeat-handler features: applicant-officer pairs against the unit's assignment pattern.
+
+``fit`` learns how each unit assigns each procedure to its officers,
+``P(officer | procedure, unit)``, shrunk towards the officer's share of the
+unit. The pair counts themselves are relational within the batch being
+transformed (how many of this applicant's dossiers in the batch went to this
+officer), as are the officer concentration figures. Legitimate heavy filers
+(law offices, notaries) spread over officers by the normal assignment have a
+pair lift near 1; a broker steered to one officer does not.
+
+Without ``applicant_id`` the pair features are NaN with ``handlers__applicant_na = 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .peers import GroupedReference, at, shrunk_rate
+
+__all__ = ["HandlerFeatures"]
+
+_S = FeatureSpec
+
+
+def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the size of its code's group; and the group codes (0..k-1) of the rows."""
+    group, _ = pd.factorize(codes)
+    size = np.bincount(group)
+    return size[group], group
+
+
+def _distinct(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Number of distinct non-negative ``values`` per group code."""
+    width = np.int64(values.max(initial=0)) + 2
+    keys = np.unique(group.astype(np.int64) * width + values + 1)
+    return np.bincount(keys // width, minlength=n_groups)
+
+
+class HandlerFeatures(CaseTransformer):
+    """Applicant-officer repetition, officer concentration and separation of duties.
+
+    Parameters
+    ----------
+    shrinkage : float, default 5
+        Credibility constant of the procedure x unit assignment shares.
+    top_k : int, default 3
+        Officer concentration is the share of an officer's cases from its ``top_k`` applicants.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "case_id": list("abcdef"), "procedure_id": "P", "unit_id": "U",
+    ...     "handler_id": ["h1", "h1", "h1", "h2", "h2", "h1"],
+    ...     "applicant_id": ["broker", "broker", "broker", "x", "y", "z"],
+    ...     "submitted_at": pd.Timestamp("2025-03-03")})
+    >>> f = HandlerFeatures().fit_transform(cases)
+    >>> f.loc[0, ["handlers__pair_cases", "handlers__applicant_cases"]].tolist()
+    [3.0, 3.0]
+    """
+
+    family = "handlers"
+    specs = (
+        _S("applicant_na", ("applicant_id",), None, "1 when the applicant is not recorded"),
+        _S("applicant_cases", ("applicant_id",), "applicant_na", "the applicant's dossiers (batch)"),
+        _S("applicant_procedures", ("applicant_id", "procedure_id"), "applicant_na",
+           "distinct procedures the applicant filed (batch)"),
+        _S("applicant_handlers", ("applicant_id", "handler_id"), "applicant_na",
+           "distinct officers who handled the applicant's dossiers (batch)"),
+        _S("pair_cases", ("applicant_id", "handler_id"), "applicant_na",
+           "the applicant's dossiers handled by this officer (batch)"),
+        _S("pair_share", ("applicant_id", "handler_id"), "applicant_na",
+           "pair_cases / applicant_cases"),
+        _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+           "pair cases expected from the units' assignment of the applicant's procedures"),
+        _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+           "pair_cases / pair_expected"),
+        _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+           "binomial tail P(X >= pair_cases); 1 for a single dossier"),
+        _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
+           "share of the officer's cases from its top applicants (batch)"),
+        _S("officer_concentration_p", ("applicant_id", "handler_id"), "applicant_na",
+           "share of reference officers at least as concentrated"),
+        _S("receiver_na", ("receiver_id",), None, "1 when the receiving officer is not recorded"),
+        _S("receiver_is_handler", ("receiver_id", "handler_id"), "receiver_na",
+           "1 when the officer who received the dossier also processed it"),
+        _S("receiver_is_handler_p", ("receiver_id", "handler_id", "unit_id"), "receiver_na",
+           "the unit's rate of receiver = processor if this is one, else 1"),
+    )  # fmt: skip
+
+    def __init__(self, *, shrinkage: float = 5.0, top_k: int = 3):
+        self.shrinkage = shrinkage
+        self.top_k = top_k
+
+    calendar = None
+    catalog = None
+
+    def _check_params(self):
+        super()._check_params()
+        if not (isinstance(self.top_k, int) and self.top_k >= 1):
+            raise ValueError(
+                f"The 'top_k' parameter of HandlerFeatures must be an int >= 1. Got {self.top_k!r} instead."
+            )
+        if not isinstance(self.shrinkage, int | float) or self.shrinkage < 0:
+            raise ValueError(
+                "The 'shrinkage' parameter of HandlerFeatures must be a number >= 0. "
+                f"Got {self.shrinkage!r} instead."
+            )
+
+    # ------------------------------------------------------------------ fitted codes
+    def _codes(self, ctx: CaseContext):
+        p = self.procedures_.codes(*ctx.factorized("procedure_id"))
+        u = self.units_.codes(*ctx.factorized("unit_id"))
+        h = self.handlers_.codes(*ctx.factorized("handler_id"))
+        return p, u, h
+
+    def _lookup(self, keys_sorted: np.ndarray, values: np.ndarray, key: np.ndarray) -> np.ndarray:
+        if len(keys_sorted) == 0:
+            return np.full(len(key), np.nan)
+        pos = np.clip(np.searchsorted(keys_sorted, key), 0, len(keys_sorted) - 1)
+        return np.where(keys_sorted[pos] == key, values[pos], np.nan)
+
+    def _assign_prob(self, p, u, h) -> np.ndarray:
+        """P(officer h | procedure p, unit u), shrunk; fallbacks for unseen combinations.
+
+        Shrinkage target: the officer's share of the unit, renormalised over the
+        officers seen handling this procedure in this unit (so an officer who
+        covers a procedure alone is expected to get all of it).
+        """
+        n_u, n_h = len(self.units_), len(self.handlers_)
+        pu = p * n_u + u
+        known = (p >= 0) & (u >= 0) & (h >= 0)
+        in_unit = self._lookup(self.hu_keys_, self.hu_share_, u * n_h + h)
+        in_unit = np.where(known & ~np.isnan(in_unit), in_unit, 0.0)
+        n_pu = self._lookup(self.pu_keys_, self.pu_counts_, pu)
+        n_pu = np.where(np.isnan(n_pu), 0.0, n_pu)
+        n_puh = self._lookup(self.puh_keys_, self.puh_counts_, pu * n_h + h)
+        n_puh = np.where(np.isnan(n_puh), 0.0, n_puh)
+        # prior: the officer's share of the unit among the officers who handle this procedure there
+        norm = self._lookup(self.pu_keys_, self.pu_active_share_, pu)
+        prior = np.where(norm > 0, np.minimum(in_unit / norm, 1.0), in_unit)
+        prob = shrunk_rate(n_puh, n_pu, prior, float(self.shrinkage))
+        floor = 1.0 / np.maximum(at(self.unit_officers_, u), 1.0)  # new officer or unit
+        return np.where(known & (prob > 0), prob, np.where(np.isnan(floor), 0.5, floor) * 0.5)
+
+    def _fit(self, ctx: CaseContext):
+        self.procedures_ = Codebook(ctx.cases["procedure_id"])
+        self.units_ = Codebook(ctx.cases["unit_id"])
+        self.handlers_ = Codebook(ctx.cases["handler_id"])
+        p, u, h = self._codes(ctx)
+        n_u, n_h = len(self.units_), len(self.handlers_)
+        pu = p * n_u + u
+        self.pu_keys_, self.pu_counts_ = np.unique(pu, return_counts=True)
+        self.puh_keys_, self.puh_counts_ = np.unique(pu * n_h + h, return_counts=True)
+        hu_keys, hu_counts = np.unique(u * n_h + h, return_counts=True)
+        self.hu_keys_ = hu_keys
+        self.hu_share_ = hu_counts / np.bincount(u, minlength=n_u)[hu_keys // n_h]
+        self.unit_officers_ = np.bincount(hu_keys // n_h, minlength=n_u).astype(np.float64)
+        active_pu = self.puh_keys_ // n_h  # pu code of each (pu, officer) seen
+        share = self._lookup(
+            self.hu_keys_, self.hu_share_, (active_pu % n_u) * n_h + self.puh_keys_ % n_h
+        )
+        self.pu_active_share_ = np.bincount(
+            np.searchsorted(self.pu_keys_, active_pu), share, len(self.pu_keys_)
+        )
+        pairs = self._pairs(ctx, p, u, h)
+        officer_share = pairs["top_share"]
+        first_row = (
+            np.unique(h, return_index=True)[1] if ctx.has("applicant_id") else np.array([], int)
+        )
+        self.concentration_ref_ = GroupedReference(
+            np.zeros(len(first_row), dtype=np.int64), officer_share[first_row], 1
+        )
+        same = self._receiver(ctx)
+        known = ~np.isnan(same) & (u >= 0)
+        overall = same[known].mean() if known.any() else 0.0
+        self.receiver_rate_ = shrunk_rate(
+            np.bincount(u[known], same[known], n_u), np.bincount(u[known], minlength=n_u),
+            np.full(n_u, overall), 20.0,
+        )  # fmt: skip
+        self.receiver_overall_ = float(overall)
+
+    def _receiver(self, ctx: CaseContext) -> np.ndarray:
+        if not ctx.has("receiver_id"):
+            return np.full(ctx.n, np.nan)
+        rec, hand = ctx.cases["receiver_id"], ctx.cases["handler_id"]
+        same = (rec.astype(object) == hand.astype(object)).to_numpy(dtype=float)
+        return np.where(rec.isna().to_numpy(), np.nan, same)
+
+    def _pairs(self, ctx: CaseContext, p, u, h) -> dict:
+        """Batch pair statistics; all NaN without applicants."""
+        n = ctx.n
+        if not ctx.has("applicant_id"):
+            nan = np.full(n, np.nan)
+            return dict.fromkeys(
+                (
+                    "applicant_cases",
+                    "procedures",
+                    "handlers",
+                    "pair_cases",
+                    "expected",
+                    "top_share",
+                ),
+                nan,
+            )
+        a, _ = ctx.factorized("applicant_id")
+        hb, handlers = ctx.factorized("handler_id")
+        pb, _ = ctx.factorized("procedure_id")
+        n_hb = max(len(handlers), 1)
+        has_a = a >= 0
+        applicant_cases = np.where(has_a, np.bincount(np.maximum(a, 0))[np.maximum(a, 0)], np.nan)
+        pair_cases, pair_group = _counts(np.where(has_a, a * n_hb + hb, -1 - np.arange(n)))
+        n_a = int(a.max(initial=-1)) + 1
+        procedures = np.where(has_a, _distinct(a[has_a], pb[has_a], n_a)[np.maximum(a, 0)], np.nan)
+        officers = np.where(has_a, _distinct(a[has_a], hb[has_a], n_a)[np.maximum(a, 0)], np.nan)
+        expected = self._expected(a, hb, p, u, h, pair_group, has_a)
+        # officer concentration: share of the officer's cases from its top_k applicants
+        pairs = pd.DataFrame({"h": hb[has_a], "pair": pair_group[has_a]}).drop_duplicates("pair")
+        pairs["n"] = np.bincount(pair_group[has_a])[pairs["pair"].to_numpy()]
+        pairs = pairs.sort_values(["h", "n"], ascending=[True, False], kind="stable")
+        pairs["rank"] = pairs.groupby("h", sort=False).cumcount()
+        top = pairs[pairs["rank"] < self.top_k].groupby("h")["n"].sum()
+        load = np.bincount(np.maximum(hb, 0), minlength=n_hb)
+        top_share = np.full(n_hb, np.nan)
+        top_share[top.index.to_numpy()] = top.to_numpy() / np.maximum(load[top.index.to_numpy()], 1)
+        return {
+            "applicant_cases": applicant_cases,
+            "procedures": procedures,
+            "handlers": officers,
+            "pair_cases": np.where(has_a, pair_cases, np.nan),
+            "expected": expected,
+            "top_share": at(top_share, hb),
+        }
+
+    def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
+        """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit)."""
+        rows = np.flatnonzero(has_a)
+        dossiers = pd.DataFrame({"a": a[rows], "p": p[rows], "u": u[rows]})
+        dossiers = dossiers.groupby(["a", "p", "u"], sort=False).size().rename("k").reset_index()
+        officers = pd.DataFrame({"a": a[rows], "h": h[rows], "pair": pair_group[rows]})
+        officers = officers.drop_duplicates("pair")
+        grid = officers.merge(dossiers, on="a", how="inner")
+        prob = self._assign_prob(grid["p"].to_numpy(), grid["u"].to_numpy(), grid["h"].to_numpy())
+        grid["e"] = grid["k"].to_numpy() * prob
+        per_pair = grid.groupby("pair", sort=False)["e"].sum()
+        out = np.full(len(a), np.nan)
+        table = np.full(int(pair_group.max(initial=-1)) + 1, np.nan)
+        table[per_pair.index.to_numpy()] = per_pair.to_numpy()
+        out[rows] = table[pair_group[rows]]
+        return out
+
+    def _transform(self, ctx: CaseContext) -> dict:
+        p, u, h = self._codes(ctx)
+        pairs = self._pairs(ctx, p, u, h)
+        k, n, e = pairs["pair_cases"], pairs["applicant_cases"], pairs["expected"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            q = np.clip(e / n, 1e-6, 1.0)
+            pair_p = np.where(k >= 2, stats.binom.sf(k - 1, n, q), 1.0)
+        _, conc_p, _ = self.concentration_ref_.tails(
+            np.zeros(ctx.n, dtype=np.int64), pairs["top_share"]
+        )
+        same = self._receiver(ctx)
+        rate = np.where(u >= 0, at(self.receiver_rate_, u), self.receiver_overall_)
+        no_applicant = np.isnan(n)
+        return {
+            "applicant_na": no_applicant,
+            "applicant_cases": n,
+            "applicant_procedures": pairs["procedures"],
+            "applicant_handlers": pairs["handlers"],
+            "pair_cases": k,
+            "pair_share": k / n,
+            "pair_expected": e,
+            "pair_lift": k / e,
+            "pair_p": np.where(no_applicant, np.nan, pair_p),
+            "officer_top_share": pairs["top_share"],
+            "officer_concentration_p": np.where(no_applicant, np.nan, conc_p),
+            "receiver_na": np.isnan(same),
+            "receiver_is_handler": same,
+            "receiver_is_handler_p": np.where(
+                np.isnan(same), np.nan, np.where(same == 1, rate, 1.0)
+            ),
+        }

@@ -1,0 +1,322 @@
+"""Timing features: working-day durations against statutory terms and peers, queue jumps,
+supplement requests, completions outside working time.
+
+Peer group: procedure x unit, shrunk towards the procedure with credibility
+weight ``n / (n + shrinkage)`` (``n`` = reference cases of the pair). Tail
+probabilities are mid-p empirical ranks against the fitted reference (see
+:class:`~integrity_signals.features.peers.GroupedReference`); small means
+unusual. Queue jumps are relational within the batch being transformed: the
+queue is the batch's own dossiers of the same procedure and unit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..calendar import _minutes
+from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .peers import GroupedReference, credibility, shrunk_rate
+from .peers import at as _at
+
+__all__ = ["TimingFeatures"]
+
+_S = FeatureSpec
+_NS_PER_DAY = 86_400 * 10**9
+_SHIFT = np.int64(1) << 34  # composite (group, seconds) keys
+
+
+class _PeerCodes:
+    """Fitted codebooks of procedures and units plus the procedure x unit pairs seen."""
+
+    def __init__(self, ctx: CaseContext):
+        self.procedures = Codebook(ctx.cases["procedure_id"])
+        self.units = Codebook(ctx.cases["unit_id"])
+        p, u = self._raw(ctx)
+        self.pairs = np.unique(p * len(self.units) + u)
+
+    def _raw(self, ctx: CaseContext):
+        p = self.procedures.codes(*ctx.factorized("procedure_id"))
+        u = self.units.codes(*ctx.factorized("unit_id"))
+        return p, u
+
+    def codes(self, ctx: CaseContext) -> tuple[np.ndarray, np.ndarray]:
+        """(procedure code, procedure x unit code); -1 where unseen in fit."""
+        p, u = self._raw(ctx)
+        key = p * len(self.units) + u
+        pos = np.clip(np.searchsorted(self.pairs, key), 0, max(len(self.pairs) - 1, 0))
+        seen = (p >= 0) & (u >= 0) & (self.pairs[pos] == key) if len(self.pairs) else p < -1
+        return p, np.where(seen, pos, -1)
+
+
+def _batch_groups(ctx: CaseContext) -> np.ndarray:
+    """Procedure x unit groups of the batch itself (for relational queue features)."""
+    p, _ = ctx.factorized("procedure_id")
+    u, units = ctx.factorized("unit_id")
+    return p * max(len(units), 1) + u
+
+
+def _within_group_rank(groups: np.ndarray, times: np.ndarray, query: np.ndarray, side: str):
+    """For each row, how many rows of its group have time < query (or <= with side='right')."""
+    keys = np.sort(groups * _SHIFT + times)
+    start = np.searchsorted(keys, groups * _SHIFT, side="left")
+    return np.searchsorted(keys, groups * _SHIFT + query, side=side) - start
+
+
+class TimingFeatures(CaseTransformer):
+    """Processing-time deviations in working days, against statutory terms and peers.
+
+    Parameters
+    ----------
+    calendar : WorkCalendar, optional
+        Working days (default: Vietnam).
+    catalog : DataFrame or CatalogData, optional
+        Statutory days per procedure, used where ``due_at`` is missing.
+    shrinkage : float, default 20
+        Credibility constant: a procedure x unit group with ``n`` reference
+        cases gets weight ``n / (n + shrinkage)`` against the procedure-wide baseline.
+    office_hours : (str, str), default ("07:00", "17:30")
+        Completions outside these hours (or on non-working days) are off-hours.
+    as_of : datetime-like, optional
+        Extract date for the age of pending cases (default: latest timestamp in the batch).
+
+    Examples
+    --------
+    >>> import integrity_signals as isig
+    >>> sim = isig.simulate(n_cases=3_000, random_state=0)  # doctest: +SKIP
+    >>> TimingFeatures().fit_transform(sim.cases).filter(like="fast_p").head()  # doctest: +SKIP
+    """
+
+    family = "timing"
+    specs = (
+        _S("duration_wd", ("submitted_at", "completed_at"), "pending", "working days to completion"),
+        _S("pending", ("completed_at",), None, "1 when the case has no completion date"),
+        _S("pending_age_wd", ("submitted_at",), None, "working days open at the extract date (pending)"),
+        _S("allowed_wd", ("submitted_at", "due_at", "catalog"), "allowed_na", "working days allowed"),
+        _S("allowed_na", ("due_at", "catalog"), None, "1 when neither due_at nor a statutory term exists"),
+        _S("ratio_to_allowed", ("submitted_at", "completed_at", "due_at", "catalog"), "pending|allowed_na",
+           "duration / allowed working days (completed cases)"),
+        _S("days_late", ("submitted_at", "completed_at", "due_at", "catalog"), "allowed_na",
+           "working days past the deadline (pending cases: so far)"),
+        _S("peer_median_wd", ("procedure_id", "unit_id", "completed_at"), "peer_na",
+           "median working days of the peer group (shrunk)"),
+        _S("peer_z", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending|peer_na",
+           "robust z of log(1 + duration) in the peer group; < 0 fast, > 0 slow"),
+        _S("peer_na", ("procedure_id", "unit_id"), None, "1 when the procedure has no reference cases"),
+        _S("fast_p", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending|peer_na",
+           "share of peers at least as fast (mid-p, shrunk)"),
+        _S("slow_p", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "peer_na",
+           "share of peers at least as slow; pending cases by their age"),
+        _S("queue_len", ("procedure_id", "unit_id", "submitted_at", "completed_at"), None,
+           "dossiers of the same procedure and unit open when this one was received (batch)"),
+        _S("queue_jump", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending",
+           "earlier-received minus earlier-completed dossiers of the group (batch)"),
+        _S("queue_jump_share", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending",
+           "queue_jump / (queue_len + 1)"),
+        _S("queue_jump_p", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending",
+           "share of the procedure's reference cases jumping at least as far"),
+        _S("supplements", ("supplement_requests",), "supplements_na", "requests for more documents"),
+        _S("supplements_na", ("supplement_requests",), None, "1 when the count is not recorded"),
+        _S("supplements_expected", ("procedure_id", "unit_id", "supplement_requests"),
+           "supplements_na", "peer mean requests (shrunk)"),
+        _S("supplements_p", ("procedure_id", "unit_id", "supplement_requests"), "supplements_na",
+           "share of peers with at least as many requests (mid-p, shrunk)"),
+        _S("off_hours", ("completed_at",), "pending|time_unknown", "completed outside office hours"),
+        _S("non_workday", ("completed_at",), "pending", "completed on a weekend or holiday"),
+        _S("time_unknown", ("completed_at",), None, "1 when the completion has no time of day"),
+        _S("off_time_p", ("completed_at",), "pending",
+           "rarity of the completion hour (working or other day) in the reference (mid-p)"),
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        calendar=None,
+        catalog=None,
+        shrinkage: float = 20.0,
+        office_hours: tuple[str, str] = ("07:00", "17:30"),
+        as_of=None,
+    ):
+        self.calendar = calendar
+        self.catalog = catalog
+        self.shrinkage = shrinkage
+        self.office_hours = office_hours
+        self.as_of = as_of
+
+    def _check_params(self):
+        super()._check_params()
+        if not isinstance(self.shrinkage, int | float) or self.shrinkage < 0:
+            raise ValueError(
+                "The 'shrinkage' parameter of TimingFeatures must be a number >= 0. "
+                f"Got {self.shrinkage!r} instead."
+            )
+        if not (isinstance(self.office_hours, tuple | list) and len(self.office_hours) == 2):
+            raise ValueError(
+                "The 'office_hours' parameter of TimingFeatures must be a pair of 'HH:MM' "
+                f"times. Got {self.office_hours!r} instead."
+            )
+        for t, name in zip(self.office_hours, ("open", "close"), strict=True):
+            _minutes(t, name)
+
+    def _context(self, X, as_of=None):
+        return super()._context(X, self.as_of if as_of is None else as_of)
+
+    # ------------------------------------------------------------------ derived columns
+    def _basic(self, ctx: CaseContext) -> dict:
+        cal = ctx.calendar
+        sub, comp = ctx.clock("submitted_at"), ctx.clock("completed_at")
+        pending = np.isnan(comp)
+        duration = np.where(pending, np.nan, np.maximum(comp - sub, 0.0))
+        as_of = cal.working_clock(np.array([ctx.as_of]))[0]
+        age = np.where(pending, np.maximum(as_of - sub, 0.0), np.nan)
+        due = ctx.times("due_at")
+        statutory = ctx.catalog_values("statutory_days")
+        derived = cal.add_working_days(ctx.times("submitted_at"), statutory)
+        due = np.where(np.isnat(due), derived, due)
+        date_only = (due.view(np.int64) % _NS_PER_DAY) == 0
+        due_end = np.where(date_only & ~np.isnat(due), due + np.timedelta64(1, "D"), due)
+        allowed = np.maximum(cal.working_clock(due_end) - sub, 0.0)
+        elapsed = np.where(pending, age, duration)
+        return {
+            "pending": pending,
+            "duration": duration,
+            "age": age,
+            "allowed": allowed,
+            "late": np.maximum(elapsed - allowed, 0.0),
+            "ratio": duration / np.maximum(allowed, 0.5),
+        }
+
+    def _queue(self, ctx: CaseContext, pending: np.ndarray) -> dict:
+        g = _batch_groups(ctx)
+        s = ctx.times("submitted_at").view(np.int64) // 10**9
+        c = np.where(pending, _SHIFT - 1, ctx.times("completed_at").view(np.int64) // 10**9)
+        earlier_received = _within_group_rank(g, s, s, "left")
+        earlier_completed = _within_group_rank(g, c, c, "left")
+        closed_by_receipt = _within_group_rank(g, c, s, "right")
+        queue_len = np.maximum(earlier_received - closed_by_receipt, 0).astype(np.float64)
+        jump = np.maximum(earlier_received - earlier_completed, 0).astype(np.float64)
+        jump = np.where(pending, np.nan, jump)
+        return {"queue_len": queue_len, "jump": jump, "share": jump / (queue_len + 1.0)}
+
+    def _off_time(self, ctx: CaseContext, pending: np.ndarray) -> dict:
+        comp = ctx.times("completed_at")
+        tod = (comp.view(np.int64) % _NS_PER_DAY) // (60 * 10**9)  # minutes after midnight
+        unknown = ~pending & (tod == 0)
+        open_, close = (
+            _minutes(t, n) for t, n in zip(self.office_hours, ("open", "close"), strict=True)
+        )
+        off_hours = np.where(
+            pending | unknown, np.nan, ((tod < open_) | (tod > close)).astype(float)
+        )
+        non_work = ~ctx.calendar.is_workday(comp)
+        # hour-of-week bucket: 24 hours on working days, 24 on other days, and "no time" for each
+        hour = np.where(unknown, 24, tod // 60)
+        bucket = np.where(pending, -1, hour + 25 * non_work)
+        return {
+            "unknown": unknown,
+            "off_hours": off_hours,
+            "non_work": np.where(pending, np.nan, non_work.astype(float)),
+            "bucket": bucket,
+        }
+
+    # ------------------------------------------------------------------ fit / transform
+    def _fit(self, ctx: CaseContext):
+        k = float(self.shrinkage)
+        self.peers_ = _PeerCodes(ctx)
+        p, pu = self.peers_.codes(ctx)
+        n_p, n_pu = len(self.peers_.procedures), len(self.peers_.pairs)
+        basic = self._basic(ctx)
+        y = np.log1p(basic["duration"])
+        self.duration_p_ = GroupedReference(p, y, n_p)
+        self.duration_pu_ = GroupedReference(pu, y, n_pu)
+        self.pu_procedure_ = (self.peers_.pairs // max(len(self.peers_.units), 1)).astype(np.int64)
+        self.jump_p_ = GroupedReference(p, self._queue(ctx, basic["pending"])["share"], n_p)
+        x = ctx.numbers("supplement_requests")
+        self.supplements_p_ = GroupedReference(p, x, n_p)
+        self.supplements_pu_ = GroupedReference(pu, x, n_pu)
+        known = np.isfinite(x) & (p >= 0)
+        mean_p = np.bincount(p[known], x[known], n_p) / np.maximum(
+            np.bincount(p[known], minlength=n_p), 1
+        )
+        sum_pu = np.bincount(pu[known & (pu >= 0)], x[known & (pu >= 0)], n_pu)
+        cnt_pu = np.bincount(pu[known & (pu >= 0)], minlength=n_pu)
+        self.supplements_mean_p_ = mean_p
+        self.supplements_mean_pu_ = shrunk_rate(sum_pu, cnt_pu, mean_p[self.pu_procedure_], k)
+        bucket = self._off_time(ctx, basic["pending"])["bucket"]
+        freq = np.bincount(bucket[bucket >= 0], minlength=50) / max((bucket >= 0).sum(), 1)
+        # rarity p-value of each bucket: the probability of a completion at a time at most this common
+        order = np.sort(freq)
+        below = np.searchsorted(order, freq, side="left")
+        equal = np.searchsorted(order, freq, side="right") - below
+        cum = np.concatenate([[0.0], np.cumsum(order)])
+        self.time_rarity_ = cum[below] + 0.5 * equal * freq
+
+    def _mix(self, ctx_codes, values, ref_p: GroupedReference, ref_pu: GroupedReference):
+        p, pu = ctx_codes
+        lo_p, hi_p, _ = ref_p.tails(p, values)
+        lo_pu, hi_pu, n_pu = ref_pu.tails(pu, values)
+        w = credibility(n_pu, float(self.shrinkage))
+        lo = np.where(np.isnan(lo_pu), lo_p, w * lo_pu + (1 - w) * lo_p)
+        hi = np.where(np.isnan(hi_pu), hi_p, w * hi_pu + (1 - w) * hi_p)
+        return lo, hi, w
+
+    def _transform(self, ctx: CaseContext) -> dict:
+        codes = self.peers_.codes(ctx)
+        p, pu = codes
+        basic = self._basic(ctx)
+        pending = basic["pending"]
+        y = np.log1p(basic["duration"])
+        fast, slow, w = self._mix(codes, y, self.duration_p_, self.duration_pu_)
+        _, slow_age, _ = self._mix(
+            codes, np.log1p(basic["age"]), self.duration_p_, self.duration_pu_
+        )
+        slow = np.where(pending, slow_age, slow)
+        center, scale = self._center_scale(p, pu, w)
+        peer_na = (p < 0) | (self.duration_p_.counts[np.maximum(p, 0)] == 0)
+        queue = self._queue(ctx, pending)
+        _, jump_p, _ = self.jump_p_.tails(p, queue["share"])
+        x = ctx.numbers("supplement_requests")
+        _, sup_p, _ = self._mix(codes, x, self.supplements_p_, self.supplements_pu_)
+        expected = np.where(
+            pu >= 0, _at(self.supplements_mean_pu_, pu), _at(self.supplements_mean_p_, p)
+        )
+        off = self._off_time(ctx, pending)
+        rarity = np.where(
+            off["bucket"] >= 0, self.time_rarity_[np.maximum(off["bucket"], 0)], np.nan
+        )
+        missing_x = np.isnan(x)
+        return {
+            "duration_wd": basic["duration"],
+            "pending": pending,
+            "pending_age_wd": basic["age"],
+            "allowed_wd": basic["allowed"],
+            "allowed_na": np.isnan(basic["allowed"]),
+            "ratio_to_allowed": basic["ratio"],
+            "days_late": basic["late"],
+            "peer_median_wd": np.where(peer_na, np.nan, np.expm1(center)),
+            "peer_z": np.where(peer_na, np.nan, (y - center) / scale),
+            "peer_na": peer_na,
+            "fast_p": np.where(peer_na, np.nan, fast),
+            "slow_p": np.where(peer_na, np.nan, slow),
+            "queue_len": queue["queue_len"],
+            "queue_jump": queue["jump"],
+            "queue_jump_share": queue["share"],
+            "queue_jump_p": jump_p,
+            "supplements": x,
+            "supplements_na": missing_x,
+            "supplements_expected": np.where(missing_x, np.nan, expected),
+            "supplements_p": np.where(missing_x, np.nan, sup_p),
+            "off_hours": off["off_hours"],
+            "non_workday": off["non_work"],
+            "time_unknown": off["unknown"],
+            "off_time_p": rarity,
+        }
+
+    def _center_scale(self, p, pu, w):
+        """Shrunk median and IQR-based scale of log(1 + duration) per case."""
+        med_p, med_pu = self.duration_p_.quantile(0.5), self.duration_pu_.quantile(0.5)
+        iqr_p = self.duration_p_.quantile(0.75) - self.duration_p_.quantile(0.25)
+        iqr_pu = self.duration_pu_.quantile(0.75) - self.duration_pu_.quantile(0.25)
+        mp, mpu, ip, ipu = _at(med_p, p), _at(med_pu, pu), _at(iqr_p, p), _at(iqr_pu, pu)
+        center = np.where(np.isnan(mpu), mp, w * mpu + (1 - w) * mp)
+        iqr = np.where(np.isnan(ipu), ip, w * ipu + (1 - w) * ip)
+        return center, np.maximum(iqr / 1.349, 0.05)

@@ -1,0 +1,132 @@
+"""CaseFeatures: the three families on one shared context, plus their interactions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import NotFittedError
+
+from .base import CaseContext, CaseTransformer, FeatureSpec
+from .fees import FeeFeatures
+from .handlers import HandlerFeatures
+from .timing import TimingFeatures
+
+__all__ = ["CaseFeatures"]
+
+_S = FeatureSpec
+
+#: Interaction features: (name, first p-value feature, second p-value feature, description).
+INTERACTIONS = (
+    (
+        "pair_x_fast",
+        "handlers__pair_p",
+        "timing__fast_p",
+        "repeated pair and fast handling together",
+    ),
+    (
+        "pair_x_jump",
+        "handlers__pair_p",
+        "timing__queue_jump_p",
+        "repeated pair and queue jumping together",
+    ),
+    (
+        "pair_x_waiver",
+        "handlers__pair_p",
+        "fees__waiver_p",
+        "repeated pair and a waived fee together",
+    ),
+)
+
+
+def _surprise(p: np.ndarray) -> np.ndarray:
+    return np.maximum(-np.log10(np.clip(p, 1e-300, 1.0)), 0.0)
+
+
+class CaseFeatures(CaseTransformer):
+    """All case features: timing, fees, handlers, and pair interactions.
+
+    The interactions ``handlers__pair_x_fast``, ``handlers__pair_x_jump`` and
+    ``handlers__pair_x_waiver`` are the geometric mean of the two surprises
+    ``-log10 p``: large only when both signals are present.
+
+    Parameters
+    ----------
+    calendar : WorkCalendar, optional
+    catalog : DataFrame or CatalogData, optional
+    shrinkage : float, default 20
+        Credibility constant of the timing and fee peer baselines.
+    as_of : datetime-like, optional
+        Extract date for pending cases.
+    """
+
+    family = "case"
+
+    def __init__(self, *, calendar=None, catalog=None, shrinkage: float = 20.0, as_of=None):
+        self.calendar = calendar
+        self.catalog = catalog
+        self.shrinkage = shrinkage
+        self.as_of = as_of
+
+    def _parts(self):
+        return (
+            TimingFeatures(
+                calendar=self.calendar,
+                catalog=self.catalog,
+                shrinkage=self.shrinkage,
+                as_of=self.as_of,
+            ),
+            FeeFeatures(catalog=self.catalog, shrinkage=self.shrinkage),
+            HandlerFeatures(),
+        )
+
+    def _context(self, X, as_of=None):
+        return super()._context(X, self.as_of if as_of is None else as_of)
+
+    def fit(self, X, y=None):
+        self._check_params()
+        ctx = X if isinstance(X, CaseContext) else self._context(X)
+        self.timing_, self.fees_, self.handlers_ = (part.fit(ctx) for part in self._parts())
+        parts = (self.timing_, self.fees_, self.handlers_)
+        self.n_features_in_ = ctx.cases.shape[1]
+        self.feature_names_in_ = np.asarray(ctx.cases.columns, dtype=object)
+        self.input_columns_ = self.timing_.input_columns_
+        self.feature_sources_ = {k: v for part in parts for k, v in part.feature_sources_.items()}
+        self.na_indicators_ = {k: v for part in parts for k, v in part.na_indicators_.items()}
+        self.coverage_ = {k: v for part in parts for k, v in part.coverage_.items()}
+        for name, a, b, _ in INTERACTIONS:
+            key = f"handlers__{name}"
+            self.feature_sources_[key] = tuple(
+                dict.fromkeys(self.feature_sources_[a] + self.feature_sources_[b])
+            )
+            self.na_indicators_[key] = sorted({*self.na_indicators_[a], *self.na_indicators_[b]})
+            bad = [self.coverage_[f] for f in (a, b) if self.coverage_[f] != "ok"]
+            self.coverage_[key] = bad[0] if bad else "ok"
+        return self
+
+    def transform(self, X) -> pd.DataFrame:
+        if not hasattr(self, "timing_"):
+            raise NotFittedError(
+                "This CaseFeatures instance is not fitted yet. Call 'fit' with reference cases "
+                "before using this transformer."
+            )
+        ctx = X if isinstance(X, CaseContext) else self._context(X)
+        frame = pd.concat(
+            [self.timing_.transform(ctx), self.fees_.transform(ctx), self.handlers_.transform(ctx)],
+            axis=1,
+        )
+        for name, a, b, _ in INTERACTIONS:
+            frame[f"handlers__{name}"] = np.sqrt(
+                _surprise(frame[a].to_numpy()) * _surprise(frame[b].to_numpy())
+            )
+        return frame
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        names = [
+            *(f"timing__{s.name}" for s in TimingFeatures.specs),
+            *(f"fees__{s.name}" for s in FeeFeatures.specs),
+            *(f"handlers__{s.name}" for s in HandlerFeatures.specs),
+            *(f"handlers__{name}" for name, *_ in INTERACTIONS),
+        ]
+        return np.asarray(names, dtype=object)
+
+    specs: tuple[_S, ...] = ()

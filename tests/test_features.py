@@ -1,0 +1,243 @@
+"""Hand-computed cases for every feature family on tiny frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
+
+
+def frame(rows: list[dict], **defaults) -> pd.DataFrame:
+    base = {"procedure_id": "P", "unit_id": "U", "handler_id": "h1"} | defaults
+    out = pd.DataFrame([base | r for r in rows])
+    out.insert(0, "case_id", [f"c{i}" for i in range(len(out))])
+    for col in ("submitted_at", "completed_at", "due_at"):
+        if col in out:
+            out[col] = pd.to_datetime(out[col])
+    return out
+
+
+def feat(transformer, cases, name):
+    return transformer.fit_transform(cases)[f"{transformer.family}__{name}"].to_numpy()
+
+
+# ------------------------------------------------------------------ timing
+
+
+def test_durations_skip_tet_and_weekends_and_count_fractions():
+    cases = frame(
+        [
+            {"submitted_at": "2025-01-24 08:00", "completed_at": "2025-02-03 08:00"},  # across Tết
+            {"submitted_at": "2025-03-07 16:30", "completed_at": "2025-03-10 08:00"},  # Fri -> Mon
+            {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-03 20:00"},  # same day
+            {"submitted_at": "2025-03-03 08:00", "completed_at": None},  # pending
+        ]
+    )
+    t = TimingFeatures(as_of="2025-03-06 08:00")
+    f = t.fit_transform(cases)
+    np.testing.assert_allclose(
+        f["timing__duration_wd"].to_numpy()[:3], [1.0, 7.5 / 24 + 8 / 24, 0.5]
+    )
+    assert np.isnan(f["timing__duration_wd"].iloc[3]) and f["timing__pending"].tolist() == [
+        0,
+        0,
+        0,
+        1,
+    ]
+    assert f["timing__pending_age_wd"].iloc[3] == pytest.approx(3.0)
+    assert f["timing__off_hours"].tolist()[:3] == [0, 0, 1]
+
+
+def test_allowed_days_from_due_date_or_catalog_and_lateness():
+    cases = frame(
+        [
+            {
+                "submitted_at": "2025-03-03 08:00",
+                "due_at": "2025-03-05",
+                "completed_at": "2025-03-07 08:00",
+            },
+            {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-04 08:00"},
+        ]
+    )
+    catalog = pd.DataFrame({"procedure_id": ["P"], "statutory_days": [3]})
+    f = TimingFeatures(catalog=catalog).fit_transform(cases)
+    # due Wed 5 March (end of day): allowed = 2 days 16 h; completed Fri 08:00 = 4 days 0 h
+    allowed = 2 + 16 / 24
+    np.testing.assert_allclose(f["timing__allowed_wd"].iloc[0], allowed)
+    np.testing.assert_allclose(f["timing__days_late"].iloc[0], 4.0 - allowed)
+    # from the catalog: 3 working days after Monday = end of Thursday 6 March
+    np.testing.assert_allclose(f["timing__allowed_wd"].iloc[1], 3 + 16 / 24)
+    assert f["timing__days_late"].iloc[1] == 0 and f["timing__allowed_na"].sum() == 0
+
+
+def test_peer_tails_and_robust_z_against_the_unit_peers():
+    days = [f"2025-03-{d:02d}" for d in range(3, 8)]
+    rows = [
+        {"submitted_at": "2025-03-03 08:00", "completed_at": f"{days[i % 4 + 1]} 08:00"}
+        for i in range(40)
+    ]
+    rows.append(
+        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-03 09:00"}
+    )  # fast outlier
+    f = TimingFeatures().fit_transform(frame(rows))
+    fast, z = f["timing__fast_p"].to_numpy(), f["timing__peer_z"].to_numpy()
+    assert fast[-1] == pytest.approx(1 / 42)  # faster than the 40 others: (0 + 1/2 + 1/2) / 42
+    # median log(1+2) and IQR log(1+3) - log(1+1) of the reference: z = (log(1 + 1/24) - log 3) / (log 2 / 1.349)
+    assert z[-1] == pytest.approx((np.log1p(1 / 24) - np.log(3)) / (np.log(2) / 1.349))
+    assert f["timing__peer_median_wd"].iloc[0] == pytest.approx(2.5, abs=0.6)
+
+
+def test_queue_jump_counts_earlier_dossiers_still_open():
+    rows = [
+        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-14 08:00"},
+        {"submitted_at": "2025-03-04 08:00", "completed_at": "2025-03-14 09:00"},
+        {"submitted_at": "2025-03-05 08:00", "completed_at": "2025-03-05 10:00"},  # jumps 2
+        {"submitted_at": "2025-03-06 08:00", "completed_at": "2025-03-14 10:00"},
+    ]
+    f = TimingFeatures().fit_transform(frame(rows))
+    assert f["timing__queue_jump"].tolist() == [0, 0, 2, 0]
+    assert f["timing__queue_len"].tolist() == [0, 1, 2, 2]
+    assert f["timing__queue_jump_share"].iloc[2] == pytest.approx(2 / 3)
+
+
+def test_supplement_requests_against_peer_rate():
+    rows = [
+        {"submitted_at": "2025-03-03", "completed_at": "2025-03-05", "supplement_requests": 0}
+        for _ in range(30)
+    ]
+    rows += [{"submitted_at": "2025-03-03", "completed_at": "2025-03-05", "supplement_requests": 3}]
+    cases = frame(rows)
+    cases["supplement_requests"] = cases["supplement_requests"].astype("Int64")
+    f = TimingFeatures().fit_transform(cases)
+    assert f["timing__supplements_expected"].iloc[0] == pytest.approx(3 / 31)
+    assert f["timing__supplements_p"].iloc[-1] == pytest.approx(1 / 32)  # (0 + 1/2 + 1/2) / 32
+    assert f["timing__supplements_p"].iloc[0] == pytest.approx((1 + 15 + 0.5) / 32)
+
+
+def test_completions_at_night_or_on_holidays_are_rare():
+    rows = [
+        {"submitted_at": "2025-03-03 08:00", "completed_at": f"2025-03-{d:02d} 10:00"}
+        for d in (4, 5, 6, 7) * 10
+    ]
+    rows += [
+        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-05 23:00"},
+        {
+            "submitted_at": "2025-04-28 08:00",
+            "completed_at": "2025-04-30 10:00",
+        },  # Reunification Day
+    ]
+    f = TimingFeatures().fit_transform(frame(rows))
+    assert f["timing__off_hours"].tolist()[-2:] == [1, 0]
+    assert f["timing__non_workday"].tolist()[-2:] == [0, 1]
+    p = f["timing__off_time_p"].to_numpy()
+    # two hours seen once each: P(rarer) + P(as rare) / 2 = 0 + (2 / 42) / 2
+    assert p[-1] == pytest.approx(1 / 42) and p[-2] == pytest.approx(1 / 42)
+    assert p[0] > 0.5
+
+
+# ------------------------------------------------------------------ fees
+
+
+def test_fee_excess_free_procedure_and_waiver():
+    cases = frame(
+        [
+            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 50_000},
+            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 150_000},
+            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 0},
+            {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 20_000},
+            {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 0},
+            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 63_500},
+        ],
+        submitted_at="2025-03-03",
+    )
+    f = FeeFeatures().fit_transform(cases)
+    assert f["fees__excess_vnd"].tolist() == [0, 100_000, -50_000, 20_000, 0, 13_500]
+    assert (
+        f["fees__excess_ratio"].tolist()[:2] == [0, 2.0] and f["fees__excess_ratio"].iloc[3] == 2.0
+    )
+    assert f["fees__charged_on_free"].tolist() == [0, 0, 0, 1, 0, 0]
+    assert f["fees__waived"].tolist() == [0, 0, 1, 0, 0, 0]
+    assert f["fees__excess_round"].tolist() == [0, 1, 0, 1, 0, 0]
+    assert f["fees__waiver_p"].iloc[2] == pytest.approx(
+        (1 + 20 * 0.25) / (4 + 20)
+    )  # shrunk to overall
+    assert f["fees__excess_p"].iloc[1] == pytest.approx(1 / 5)  # the biggest of 4: (0 + .5 + .5)/5
+
+
+def test_learned_fee_levels_without_a_posted_fee():
+    rows = [{"fee_charged": 50_000, "submitted_at": "2025-01-10"} for _ in range(30)]
+    rows += [
+        {"fee_charged": 70_000, "submitted_at": "2025-08-10"} for _ in range(30)
+    ]  # new schedule
+    rows += [{"fee_charged": 120_000, "submitted_at": "2025-08-11"}]
+    f = FeeFeatures().fit_transform(frame(rows))
+    assert f["fees__reference_learned"].eq(1).all()
+    assert f["fees__excess_vnd"].iloc[0] == 0 and f["fees__excess_vnd"].iloc[30] == 0
+    assert f["fees__reference"].iloc[-1] == 70_000 and f["fees__excess_vnd"].iloc[-1] == 50_000
+
+
+def test_catalog_fee_schedule_by_date():
+    catalog = pd.DataFrame({"procedure_id": ["P", "P"], "valid_from": ["2025-01-01", "2025-07-01"],
+                            "fee_official": [50_000, 70_000]})  # fmt: skip
+    cases = frame([{"submitted_at": "2025-03-03", "fee_charged": 70_000},
+                   {"submitted_at": "2025-08-03", "fee_charged": 70_000}])  # fmt: skip
+    f = FeeFeatures(catalog=catalog).fit_transform(cases)
+    assert f["fees__reference"].tolist() == [50_000, 70_000]
+    assert f["fees__excess_vnd"].tolist() == [20_000, 0] and f["fees__reference_learned"].sum() == 0
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def test_broker_against_legitimate_heavy_filer():
+    officers = ["h1", "h2", "h3", "h4"]
+    rows = [{"applicant_id": f"citizen{i}", "handler_id": officers[i % 4]} for i in range(80)]
+    rows += [{"applicant_id": "broker", "handler_id": "h1"} for _ in range(8)]
+    rows += [{"applicant_id": "law_office", "handler_id": officers[i % 4]} for i in range(8)]
+    f = HandlerFeatures().fit_transform(frame(rows, submitted_at="2025-03-03"))
+    broker, law = f.iloc[80], f.iloc[89]  # law office row 89 went to h2
+    assert broker["handlers__pair_cases"] == 8 and law["handlers__pair_cases"] == 2
+    # h1 handles 30 of 96 cases: P(h1) = 30/96 (one procedure, one unit, shrinkage to the unit share)
+    q = 30 / 96
+    assert broker["handlers__pair_expected"] == pytest.approx(8 * q)
+    assert broker["handlers__pair_p"] == pytest.approx(stats.binom.sf(7, 8, q))
+    assert broker["handlers__pair_p"] < 1e-3 and law["handlers__pair_p"] > 0.3
+    assert law["handlers__pair_lift"] == pytest.approx(2 / (8 * 22 / 96))
+    assert f["handlers__pair_p"].iloc[0] == 1.0  # a single dossier is not a pattern
+    assert broker["handlers__applicant_handlers"] == 1 and law["handlers__applicant_handlers"] == 4
+
+
+def test_officer_who_covers_the_procedure_alone_is_not_a_broker_pattern():
+    rows = [{"procedure_id": "RARE", "handler_id": "h9", "applicant_id": "firm"} for _ in range(6)]
+    rows += [
+        {"procedure_id": "P", "handler_id": f"h{i % 3}", "applicant_id": f"c{i}"} for i in range(30)
+    ]
+    f = HandlerFeatures().fit_transform(frame(rows, submitted_at="2025-03-03"))
+    assert f["handlers__pair_lift"].iloc[0] == pytest.approx(1.0)
+    assert f["handlers__pair_p"].iloc[0] == pytest.approx(1.0)
+
+
+def test_receiver_is_handler_and_missing_applicant():
+    rows = [{"receiver_id": "r1"} for _ in range(19)] + [{"receiver_id": "h1"}]
+    f = HandlerFeatures().fit_transform(frame(rows, submitted_at="2025-03-03"))
+    assert f["handlers__receiver_is_handler"].tolist() == [0] * 19 + [1]
+    assert f["handlers__receiver_is_handler_p"].iloc[-1] == pytest.approx(0.05)
+    assert f["handlers__applicant_na"].eq(1).all() and f["handlers__pair_p"].isna().all()
+
+
+def test_interactions_need_both_signals():
+    officers = ["h1", "h2", "h3", "h4"]
+    rows = [
+        {"applicant_id": f"c{i}", "handler_id": officers[i % 4], "completed_at": "2025-03-10 08:00"}
+        for i in range(60)
+    ]
+    rows += [
+        {"applicant_id": "broker", "handler_id": "h1", "completed_at": "2025-03-03 09:00"}
+        for _ in range(6)
+    ]
+    f = CaseFeatures().fit_transform(frame(rows, submitted_at="2025-03-03 08:00"))
+    x = f["handlers__pair_x_fast"].to_numpy()
+    assert x[-1] > 1.5 and np.all(x[:60] == 0)
