@@ -76,3 +76,24 @@ def test_console_script_help_has_an_example():
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "example:" in done.stdout and "exit status: 0 all rows valid" in done.stdout
+
+
+def test_simulate_writes_cases_truth_and_catalog(tmp_path, capsys):
+    out, truth, cat = tmp_path / "c.csv", tmp_path / "t.csv", tmp_path / "k.csv"
+    code = main(["simulate", "--cases", "3000", "--out", str(out), "--truth", str(truth),
+                 "--catalog", str(cat), "--vietnamese-headers", "--seed", "3"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "simulated 3,000 cases" in printed and "truth written to" in printed
+    import integrity_signals as isig
+
+    data = isig.read_cases(out)
+    assert data.n_input == 3000 and data.n_rejected == 0
+    assert isig.read_catalog(cat).n_rejected == 0
+    assert len(pd.read_csv(truth)) == 3000
+
+
+def test_simulate_rejects_a_bad_size(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["simulate", "--cases", "0", "--out", "x.csv"])
+    assert exit_.value.code == 2 and "must be an integer >= 1" in capsys.readouterr().err

@@ -6,8 +6,16 @@ Import as ``import integrity_signals as isig``; the public API is listed in ``__
 from .calendar import WorkCalendar
 from .catalog import CatalogData, read_catalog, validate_catalog
 from .exceptions import IntegritySignalsError, ModelFileError, SchemaError
+from .features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from .io import read_cases
+from .planning import (
+    estimate_problem_rate,
+    inclusion_probabilities,
+    plan_dossiers,
+    plan_inspections,
+)
 from .schema import CASE_SCHEMA, CATALOG_SCHEMA, RejectReason
+from .simulation import Simulation, simulate, write_simulation
 from .validation import CaseData, validate_cases
 
 __version__ = "0.1.0"
@@ -16,15 +24,26 @@ __all__ = [
     "CASE_SCHEMA",
     "CATALOG_SCHEMA",
     "CaseData",
+    "CaseFeatures",
     "CatalogData",
+    "FeeFeatures",
+    "HandlerFeatures",
     "IntegritySignalsError",
     "ModelFileError",
     "RejectReason",
     "SchemaError",
+    "Simulation",
+    "TimingFeatures",
     "WorkCalendar",
     "__version__",
+    "estimate_problem_rate",
+    "inclusion_probabilities",
+    "plan_dossiers",
+    "plan_inspections",
     "read_cases",
     "read_catalog",
+    "simulate",
     "validate_cases",
     "validate_catalog",
+    "write_simulation",
 ]

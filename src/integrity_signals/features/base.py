@@ -20,8 +20,9 @@ from ..calendar import WorkCalendar
 from ..catalog import CatalogData, validate_catalog
 from ..exceptions import SchemaError
 from ..validation import check_cases
+from .peers import search
 
-__all__ = ["CaseContext", "CaseTransformer", "Codebook", "FeatureSpec"]
+__all__ = ["CaseContext", "CaseTransformer", "Codebook", "FeatureSpec", "feature_frame"]
 
 _NS_PER_SECOND = 10**9
 
@@ -89,6 +90,13 @@ class CaseContext:
         self.n = len(cases)
         self.index = cases.index
 
+    def memo(self, key, compute):
+        """``compute()`` once per context and key (fit and transform of one batch share it)."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def has(self, column: str) -> bool:
         return column in self.cases.columns and bool(self.cases[column].notna().any())
 
@@ -147,7 +155,7 @@ class CaseContext:
         cat_key, cat_rows = cat_key[order], np.flatnonzero(seen)[order]
         sub = self.times("submitted_at").view(np.int64) // _NS_PER_SECOND + 1
         case_key = codes * shift + sub
-        pos = np.searchsorted(cat_key, case_key, side="right") - 1
+        pos = search(cat_key, case_key, side="right") - 1
         hit = (codes >= 0) & (pos >= 0)
         pos = np.where(hit, pos, 0)
         hit &= cat_key[pos] // shift == codes  # the found row belongs to the same procedure
@@ -166,6 +174,14 @@ class CaseContext:
         if column not in self.cases.columns:
             return np.full(self.n, np.nan)
         return self.cases[column].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def feature_frame(columns: dict, names, index: pd.Index) -> pd.DataFrame:
+    """One float64 block holding ``columns`` in the order of ``names`` (a single allocation)."""
+    block = np.empty((len(index), len(names)), dtype=np.float64, order="F")
+    for j, name in enumerate(names):
+        block[:, j] = columns[name]
+    return pd.DataFrame(block, index=index, columns=pd.Index(list(names)), copy=False)
 
 
 class CaseTransformer(TransformerMixin, BaseEstimator):
@@ -208,6 +224,12 @@ class CaseTransformer(TransformerMixin, BaseEstimator):
         self.coverage_ = self._coverage(ctx)
         return self
 
+    def fit_transform(self, X, y=None, **fit_params) -> pd.DataFrame:
+        """``fit(X).transform(X)`` sharing one context: derived columns are computed once."""
+        self._check_params()
+        ctx = X if isinstance(X, CaseContext) else self._context(X)
+        return self.fit(ctx).transform(ctx)
+
     def transform(self, X) -> pd.DataFrame:
         """Features of a batch with the fitted baselines; a DataFrame on the input's index."""
         if not hasattr(self, "feature_sources_"):
@@ -216,13 +238,8 @@ class CaseTransformer(TransformerMixin, BaseEstimator):
                 "reference cases before using this transformer."
             )
         ctx = X if isinstance(X, CaseContext) else self._context(X)
-        out = self._transform(ctx)
-        names = self.get_feature_names_out()
-        frame = pd.DataFrame(
-            {f"{self.family}__{k}": np.asarray(v, dtype=np.float64) for k, v in out.items()},
-            index=ctx.index,
-        )
-        return frame[names]
+        out = {f"{self.family}__{k}": v for k, v in self._transform(ctx).items()}
+        return feature_frame(out, self.get_feature_names_out(), ctx.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray([f"{self.family}__{s.name}" for s in self.specs], dtype=object)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, at, shrunk_rate
+from .peers import GroupedReference, at, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
 
@@ -113,9 +113,9 @@ class FeeFeatures(CaseTransformer):
             return np.full(len(p), np.nan)
         amount = np.where(np.isfinite(charged), np.round(charged), 0).astype(np.int64)
         key = p * _SHIFT + np.clip(amount, 0, _SHIFT - 1)
-        pos = np.searchsorted(self.levels_, key, side="right") - 1
+        pos = search(self.levels_, key, side="right") - 1
         below = (pos >= 0) & (self.levels_[np.maximum(pos, 0)] // _SHIFT == p)
-        first = np.searchsorted(self.levels_, p * _SHIFT, side="left")
+        first = search(self.levels_, p * _SHIFT, side="left")
         lowest_ok = (first < len(self.levels_)) & (
             self.levels_[np.minimum(first, len(self.levels_) - 1)] // _SHIFT == p
         )
@@ -124,6 +124,12 @@ class FeeFeatures(CaseTransformer):
         return np.where((chosen >= 0) & (p >= 0), level, np.nan)
 
     def _reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
+        """(reference fee, learned?) per case; computed once per batch and fitted levels."""
+        return ctx.memo(
+            ("fees.reference", id(self)), lambda: self._compute_reference(ctx, p, charged)
+        )
+
+    def _compute_reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
         posted = self._posted(ctx)
         learned = self._learned(p, charged)
         reference = np.where(np.isnan(posted), learned, posted)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import stats
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, at, shrunk_rate
+from .peers import GroupedReference, KeyTable, at, shrunk_rate, unique_sorted
 
 __all__ = ["HandlerFeatures"]
 
@@ -35,7 +37,7 @@ def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _distinct(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Number of distinct non-negative ``values`` per group code."""
     width = np.int64(values.max(initial=0)) + 2
-    keys = np.unique(group.astype(np.int64) * width + values + 1)
+    keys = unique_sorted(group.astype(np.int64) * width + values + 1)
     return np.bincount(keys // width, minlength=n_groups)
 
 
@@ -112,16 +114,13 @@ class HandlerFeatures(CaseTransformer):
 
     # ------------------------------------------------------------------ fitted codes
     def _codes(self, ctx: CaseContext):
+        return ctx.memo(("handlers.codes", id(self)), lambda: self._compute_codes(ctx))
+
+    def _compute_codes(self, ctx: CaseContext):
         p = self.procedures_.codes(*ctx.factorized("procedure_id"))
         u = self.units_.codes(*ctx.factorized("unit_id"))
         h = self.handlers_.codes(*ctx.factorized("handler_id"))
         return p, u, h
-
-    def _lookup(self, keys_sorted: np.ndarray, values: np.ndarray, key: np.ndarray) -> np.ndarray:
-        if len(keys_sorted) == 0:
-            return np.full(len(key), np.nan)
-        pos = np.clip(np.searchsorted(keys_sorted, key), 0, len(keys_sorted) - 1)
-        return np.where(keys_sorted[pos] == key, values[pos], np.nan)
 
     def _assign_prob(self, p, u, h) -> np.ndarray:
         """P(officer h | procedure p, unit u), shrunk; fallbacks for unseen combinations.
@@ -133,14 +132,10 @@ class HandlerFeatures(CaseTransformer):
         n_u, n_h = len(self.units_), len(self.handlers_)
         pu = p * n_u + u
         known = (p >= 0) & (u >= 0) & (h >= 0)
-        in_unit = self._lookup(self.hu_keys_, self.hu_share_, u * n_h + h)
-        in_unit = np.where(known & ~np.isnan(in_unit), in_unit, 0.0)
-        n_pu = self._lookup(self.pu_keys_, self.pu_counts_, pu)
-        n_pu = np.where(np.isnan(n_pu), 0.0, n_pu)
-        n_puh = self._lookup(self.puh_keys_, self.puh_counts_, pu * n_h + h)
-        n_puh = np.where(np.isnan(n_puh), 0.0, n_puh)
-        # prior: the officer's share of the unit among the officers who handle this procedure there
-        norm = self._lookup(self.pu_keys_, self.pu_active_share_, pu)
+        in_unit = np.nan_to_num(self.unit_share_.get(u * n_h + h))
+        n_pu = np.nan_to_num(self.pu_count_.get(pu))
+        n_puh = np.nan_to_num(self.puh_count_.get(pu * n_h + h))
+        norm = self.pu_active_share_.get(pu)
         prior = np.where(norm > 0, np.minimum(in_unit / norm, 1.0), in_unit)
         prob = shrunk_rate(n_puh, n_pu, prior, float(self.shrinkage))
         floor = 1.0 / np.maximum(at(self.unit_officers_, u), 1.0)  # new officer or unit
@@ -153,18 +148,19 @@ class HandlerFeatures(CaseTransformer):
         p, u, h = self._codes(ctx)
         n_u, n_h = len(self.units_), len(self.handlers_)
         pu = p * n_u + u
-        self.pu_keys_, self.pu_counts_ = np.unique(pu, return_counts=True)
-        self.puh_keys_, self.puh_counts_ = np.unique(pu * n_h + h, return_counts=True)
+        pu_keys, pu_counts = np.unique(pu, return_counts=True)
+        puh_keys, puh_counts = np.unique(pu * n_h + h, return_counts=True)
         hu_keys, hu_counts = np.unique(u * n_h + h, return_counts=True)
-        self.hu_keys_ = hu_keys
-        self.hu_share_ = hu_counts / np.bincount(u, minlength=n_u)[hu_keys // n_h]
-        self.unit_officers_ = np.bincount(hu_keys // n_h, minlength=n_u).astype(np.float64)
-        active_pu = self.puh_keys_ // n_h  # pu code of each (pu, officer) seen
-        share = self._lookup(
-            self.hu_keys_, self.hu_share_, (active_pu % n_u) * n_h + self.puh_keys_ % n_h
+        self.pu_count_ = KeyTable(pu_keys, pu_counts)
+        self.puh_count_ = KeyTable(puh_keys, puh_counts)
+        self.unit_share_ = KeyTable(
+            hu_keys, hu_counts / np.bincount(u, minlength=n_u)[hu_keys // n_h]
         )
-        self.pu_active_share_ = np.bincount(
-            np.searchsorted(self.pu_keys_, active_pu), share, len(self.pu_keys_)
+        self.unit_officers_ = np.bincount(hu_keys // n_h, minlength=n_u).astype(np.float64)
+        active_pu = puh_keys // n_h  # pu of each (pu, officer) seen
+        share = self.unit_share_.get((active_pu % n_u) * n_h + puh_keys % n_h)
+        self.pu_active_share_ = KeyTable(
+            pu_keys, np.bincount(self.pu_count_.position(active_pu), share, len(pu_keys))
         )
         pairs = self._pairs(ctx, p, u, h)
         officer_share = pairs["top_share"]
@@ -184,14 +180,23 @@ class HandlerFeatures(CaseTransformer):
         self.receiver_overall_ = float(overall)
 
     def _receiver(self, ctx: CaseContext) -> np.ndarray:
+        return ctx.memo("handlers.receiver", lambda: self._compute_receiver(ctx))
+
+    @staticmethod
+    def _compute_receiver(ctx: CaseContext) -> np.ndarray:
         if not ctx.has("receiver_id"):
             return np.full(ctx.n, np.nan)
-        rec, hand = ctx.cases["receiver_id"], ctx.cases["handler_id"]
-        same = (rec.astype(object) == hand.astype(object)).to_numpy(dtype=float)
-        return np.where(rec.isna().to_numpy(), np.nan, same)
+        rec = pa.array(ctx.cases["receiver_id"], type=pa.string(), from_pandas=True)
+        hand = pa.array(ctx.cases["handler_id"], type=pa.string(), from_pandas=True)
+        same = pc.equal(rec, hand)  # null where no receiver is recorded
+        values = same.fill_null(False).to_numpy(zero_copy_only=False).astype(np.float64)
+        return np.where(same.is_null().to_numpy(zero_copy_only=False), np.nan, values)
 
     def _pairs(self, ctx: CaseContext, p, u, h) -> dict:
-        """Batch pair statistics; all NaN without applicants."""
+        """Batch pair statistics (with this fitted assignment model); all NaN without applicants."""
+        return ctx.memo(("handlers.pairs", id(self)), lambda: self._compute_pairs(ctx, p, u, h))
+
+    def _compute_pairs(self, ctx: CaseContext, p, u, h) -> dict:
         n = ctx.n
         if not ctx.has("applicant_id"):
             nan = np.full(n, np.nan)
@@ -236,17 +241,25 @@ class HandlerFeatures(CaseTransformer):
         }
 
     def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
-        """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit)."""
-        rows = np.flatnonzero(has_a)
+        """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
+
+        One-dossier applicants need no grid: their expectation is the chance of
+        their own assignment.
+        """
+        out = np.full(len(a), np.nan)
+        sizes = np.bincount(np.maximum(a, 0))[np.maximum(a, 0)]
+        single = np.flatnonzero(has_a & (sizes == 1))
+        out[single] = self._assign_prob(p[single], u[single], h[single])
+        rows = np.flatnonzero(has_a & (sizes > 1))
+        if rows.size == 0:
+            return out
         dossiers = pd.DataFrame({"a": a[rows], "p": p[rows], "u": u[rows]})
         dossiers = dossiers.groupby(["a", "p", "u"], sort=False).size().rename("k").reset_index()
         officers = pd.DataFrame({"a": a[rows], "h": h[rows], "pair": pair_group[rows]})
         officers = officers.drop_duplicates("pair")
         grid = officers.merge(dossiers, on="a", how="inner")
         prob = self._assign_prob(grid["p"].to_numpy(), grid["u"].to_numpy(), grid["h"].to_numpy())
-        grid["e"] = grid["k"].to_numpy() * prob
-        per_pair = grid.groupby("pair", sort=False)["e"].sum()
-        out = np.full(len(a), np.nan)
+        per_pair = pd.Series(grid["k"].to_numpy() * prob).groupby(grid["pair"].to_numpy()).sum()
         table = np.full(int(pair_group.max(initial=-1)) + 1, np.nan)
         table[per_pair.index.to_numpy()] = per_pair.to_numpy()
         out[rows] = table[pair_group[rows]]

@@ -9,9 +9,72 @@ of the distribution (same-day procedures with many ties included).
 
 from __future__ import annotations
 
-import numpy as np
+import hashlib
 
-__all__ = ["GroupedReference", "at", "credibility", "shrunk_rate"]
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "GroupedReference",
+    "KeyTable",
+    "at",
+    "credibility",
+    "search",
+    "shrunk_rate",
+    "unique_sorted",
+]
+
+
+class KeyTable:
+    """Values stored by integer key, looked up by hashing (NaN for absent keys).
+
+    >>> KeyTable(np.array([10, 3]), np.array([1.0, 2.0])).get(np.array([3, 4, 10])).tolist()
+    [2.0, nan, 1.0]
+    """
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.keys = pd.Index(np.asarray(keys, dtype=np.int64))
+        self.values = np.append(np.asarray(values, dtype=np.float64), np.nan)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def position(self, query: np.ndarray) -> np.ndarray:
+        """Row of each query key (-1 when absent)."""
+        return self.keys.get_indexer(np.asarray(query, dtype=np.int64))
+
+    def get(self, query: np.ndarray) -> np.ndarray:
+        return self.values[self.position(query)]  # -1 picks the trailing NaN
+
+
+_SORT_NEEDLES_FROM = 50_000  # binary search with sorted needles is 3-4x faster on big arrays
+
+
+def search(haystack: np.ndarray, needles: np.ndarray, side: str = "left") -> np.ndarray:
+    """``np.searchsorted`` that sorts large needle arrays first (cache-friendly), same result.
+
+    >>> search(np.array([1, 3, 5]), np.array([4, 0, 5]), "right").tolist()
+    [2, 0, 3]
+    """
+    needles = np.asarray(needles)
+    if needles.size < _SORT_NEEDLES_FROM or haystack.size < 4096:
+        return np.searchsorted(haystack, needles, side=side)
+    order = np.argsort(needles)  # stability is irrelevant: equal needles get equal answers
+    out = np.empty(needles.shape, dtype=np.intp)
+    out[order] = np.searchsorted(haystack, needles[order], side=side)
+    return out
+
+
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based; faster than ``np.unique`` on large int arrays).
+
+    >>> unique_sorted(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    values = np.sort(np.asarray(values), kind="stable")
+    if values.size == 0:
+        return values
+    return values[np.concatenate([[True], values[1:] != values[:-1]])]
 
 
 def at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -24,6 +87,14 @@ def at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         return np.full(len(codes), np.nan)
     return np.where(codes >= 0, np.asarray(values, dtype=np.float64)[np.maximum(codes, 0)], np.nan)
+
+
+def _fingerprint(*arrays: np.ndarray) -> bytes:
+    """A digest of array contents (to recognise a query that is the reference itself)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for a in arrays:
+        digest.update(np.ascontiguousarray(a).view(np.uint8))
+    return digest.digest()
 
 
 def _squash(x: np.ndarray) -> np.ndarray:
@@ -74,12 +145,40 @@ class GroupedReference:
         values = np.asarray(values, dtype=np.float64)
         keep = (groups >= 0) & np.isfinite(values)
         g, v = groups[keep], values[keep]
-        order = np.lexsort((v, g))
+        keys = g + _squash(v)  # increasing in (group, value): one sort instead of a lexsort
+        order = np.argsort(keys)
         self.n_groups = int(n_groups)
         self.values = v[order]
-        self.keys = g[order] + _squash(self.values)
+        self.keys = keys[order]
         self.counts = np.bincount(g, minlength=self.n_groups).astype(np.int64)
         self.starts = np.concatenate([[0], np.cumsum(self.counts)[:-1]])
+        # Querying the reference with itself (fit_transform) needs no search: remember the
+        # sort of this build for this process only (not pickled with a saved model).
+        self._source = (_fingerprint(groups, values), np.flatnonzero(keep)[order])
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_source", None)
+        return state
+
+    def _positions(self, groups, values, known, g, key):
+        """(lo, hi): first and one-past-last index of each key's equal run in ``self.keys``."""
+        source = getattr(self, "_source", None)
+        if source is not None and source[0] == _fingerprint(groups, values):
+            rows = source[1]
+            run = np.concatenate([[True], self.keys[1:] != self.keys[:-1]])
+            run_start = np.flatnonzero(run)
+            run_end = np.append(run_start[1:], len(self.keys))
+            run_id = np.cumsum(run) - 1
+            lo = np.zeros(len(groups), dtype=np.intp)
+            hi = np.zeros(len(groups), dtype=np.intp)
+            lo[rows], hi[rows] = run_start[run_id], run_end[run_id]
+            return lo, hi
+        order = np.argsort(key)
+        lo, hi = np.empty(key.shape, dtype=np.intp), np.empty(key.shape, dtype=np.intp)
+        lo[order] = np.searchsorted(self.keys, key[order], side="left")
+        hi[order] = np.searchsorted(self.keys, key[order], side="right")
+        return lo, hi
 
     def tails(self, groups: np.ndarray, values: np.ndarray):
         """Mid-p lower and upper tail probabilities of ``values`` within their groups.
@@ -94,8 +193,7 @@ class GroupedReference:
         g = np.where(known, groups, 0)
         n = np.where(known, self.counts[g], 0)
         key = g + _squash(np.where(known, values, 0.0))
-        lo = np.searchsorted(self.keys, key, side="left")
-        hi = np.searchsorted(self.keys, key, side="right")
+        lo, hi = self._positions(groups, values, known, g, key)
         less = lo - self.starts[g]
         equal = hi - lo
         greater = n - less - equal

@@ -12,10 +12,11 @@ queue is the batch's own dossiers of the same procedure and unit.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..calendar import _minutes
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, credibility, shrunk_rate
+from .peers import GroupedReference, KeyTable, credibility, search, shrunk_rate, unique_sorted
 from .peers import at as _at
 
 __all__ = ["TimingFeatures"]
@@ -32,7 +33,8 @@ class _PeerCodes:
         self.procedures = Codebook(ctx.cases["procedure_id"])
         self.units = Codebook(ctx.cases["unit_id"])
         p, u = self._raw(ctx)
-        self.pairs = np.unique(p * len(self.units) + u)
+        self.pairs = unique_sorted(p * len(self.units) + u)
+        self.table = KeyTable(self.pairs, np.arange(len(self.pairs)))
 
     def _raw(self, ctx: CaseContext):
         p = self.procedures.codes(*ctx.factorized("procedure_id"))
@@ -42,24 +44,25 @@ class _PeerCodes:
     def codes(self, ctx: CaseContext) -> tuple[np.ndarray, np.ndarray]:
         """(procedure code, procedure x unit code); -1 where unseen in fit."""
         p, u = self._raw(ctx)
-        key = p * len(self.units) + u
-        pos = np.clip(np.searchsorted(self.pairs, key), 0, max(len(self.pairs) - 1, 0))
-        seen = (p >= 0) & (u >= 0) & (self.pairs[pos] == key) if len(self.pairs) else p < -1
-        return p, np.where(seen, pos, -1)
+        pos = self.table.position(p * len(self.units) + u)
+        return p, np.where((p >= 0) & (u >= 0), pos, -1)
 
 
 def _batch_groups(ctx: CaseContext) -> np.ndarray:
-    """Procedure x unit groups of the batch itself (for relational queue features)."""
+    """Dense codes of the batch's own procedure x unit groups (for relational queue features)."""
     p, _ = ctx.factorized("procedure_id")
     u, units = ctx.factorized("unit_id")
-    return p * max(len(units), 1) + u
+    return pd.factorize(p * max(len(units), 1) + u)[0]
 
 
-def _within_group_rank(groups: np.ndarray, times: np.ndarray, query: np.ndarray, side: str):
-    """For each row, how many rows of its group have time < query (or <= with side='right')."""
-    keys = np.sort(groups * _SHIFT + times)
-    start = np.searchsorted(keys, groups * _SHIFT, side="left")
-    return np.searchsorted(keys, groups * _SHIFT + query, side=side) - start
+def _count_less(keys: np.ndarray) -> np.ndarray:
+    """For each element, how many elements are strictly smaller (one sort, no search)."""
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    first = np.concatenate([[True], ranked[1:] != ranked[:-1]])
+    out = np.empty(len(keys), dtype=np.int64)
+    out[order] = np.maximum.accumulate(np.where(first, np.arange(len(keys)), 0))
+    return out
 
 
 class TimingFeatures(CaseTransformer):
@@ -162,6 +165,9 @@ class TimingFeatures(CaseTransformer):
 
     # ------------------------------------------------------------------ derived columns
     def _basic(self, ctx: CaseContext) -> dict:
+        return ctx.memo("timing.basic", lambda: self._compute_basic(ctx))
+
+    def _compute_basic(self, ctx: CaseContext) -> dict:
         cal = ctx.calendar
         sub, comp = ctx.clock("submitted_at"), ctx.clock("completed_at")
         pending = np.isnan(comp)
@@ -186,18 +192,28 @@ class TimingFeatures(CaseTransformer):
         }
 
     def _queue(self, ctx: CaseContext, pending: np.ndarray) -> dict:
+        return ctx.memo("timing.queue", lambda: self._compute_queue(ctx, pending))
+
+    def _compute_queue(self, ctx: CaseContext, pending: np.ndarray) -> dict:
         g = _batch_groups(ctx)
-        s = ctx.times("submitted_at").view(np.int64) // 10**9
-        c = np.where(pending, _SHIFT - 1, ctx.times("completed_at").view(np.int64) // 10**9)
-        earlier_received = _within_group_rank(g, s, s, "left")
-        earlier_completed = _within_group_rank(g, c, c, "left")
-        closed_by_receipt = _within_group_rank(g, c, s, "right")
+        start = np.concatenate([[0], np.cumsum(np.bincount(g))])[g]
+        s = g * _SHIFT + ctx.times("submitted_at").view(np.int64) // 10**9
+        c = g * _SHIFT + np.where(
+            pending, _SHIFT - 1, ctx.times("completed_at").view(np.int64) // 10**9
+        )
+        earlier_received = _count_less(s) - start
+        earlier_completed = _count_less(c) - start
+        closed_by_receipt = search(np.sort(c), s, side="right") - start
         queue_len = np.maximum(earlier_received - closed_by_receipt, 0).astype(np.float64)
         jump = np.maximum(earlier_received - earlier_completed, 0).astype(np.float64)
         jump = np.where(pending, np.nan, jump)
         return {"queue_len": queue_len, "jump": jump, "share": jump / (queue_len + 1.0)}
 
     def _off_time(self, ctx: CaseContext, pending: np.ndarray) -> dict:
+        key = ("timing.off_time", tuple(self.office_hours))
+        return ctx.memo(key, lambda: self._compute_off_time(ctx, pending))
+
+    def _compute_off_time(self, ctx: CaseContext, pending: np.ndarray) -> dict:
         comp = ctx.times("completed_at")
         tod = (comp.view(np.int64) % _NS_PER_DAY) // (60 * 10**9)  # minutes after midnight
         unknown = ~pending & (tod == 0)

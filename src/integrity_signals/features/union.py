@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from .base import CaseContext, CaseTransformer, FeatureSpec
+from .base import CaseContext, CaseTransformer, FeatureSpec, feature_frame
 from .fees import FeeFeatures
 from .handlers import HandlerFeatures
 from .timing import TimingFeatures
@@ -110,15 +110,12 @@ class CaseFeatures(CaseTransformer):
                 "before using this transformer."
             )
         ctx = X if isinstance(X, CaseContext) else self._context(X)
-        frame = pd.concat(
-            [self.timing_.transform(ctx), self.fees_.transform(ctx), self.handlers_.transform(ctx)],
-            axis=1,
-        )
+        columns = {}
+        for part in (self.timing_, self.fees_, self.handlers_):
+            columns.update({f"{part.family}__{k}": v for k, v in part._transform(ctx).items()})
         for name, a, b, _ in INTERACTIONS:
-            frame[f"handlers__{name}"] = np.sqrt(
-                _surprise(frame[a].to_numpy()) * _surprise(frame[b].to_numpy())
-            )
-        return frame
+            columns[f"handlers__{name}"] = np.sqrt(_surprise(columns[a]) * _surprise(columns[b]))
+        return feature_frame(columns, self.get_feature_names_out(), ctx.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         names = [
