@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, at, search, shrunk_rate
+from .peers import GroupedReference, at, credibility, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
 
@@ -61,8 +61,9 @@ class FeeFeatures(CaseTransformer):
            "fee charged minus reference (VND)"),
         _S("excess_ratio", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
            "excess / max(reference, 10,000 VND)"),
-        _S("excess_p", ("procedure_id", "fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
-           "share of the procedure's reference cases with at least this relative excess"),
+        _S("excess_p", ("procedure_id", "unit_id", "fee_charged", "fee_official", "catalog"),
+           "fee_na|reference_na",
+           "share of peers (procedure x unit, shrunk to the procedure) with at least this relative excess"),
         _S("excess_round", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
            "1 when a positive excess is a multiple of the round unit (10,000 VND)"),
         _S("charged_on_free", ("fee_charged", "fee_official", "catalog"), "fee_na|reference_na",
@@ -123,6 +124,10 @@ class FeeFeatures(CaseTransformer):
         level = (self.levels_[np.maximum(chosen, 0)] % _SHIFT).astype(np.float64)
         return np.where((chosen >= 0) & (p >= 0), level, np.nan)
 
+    def _pu(self, ctx: CaseContext, p: np.ndarray) -> np.ndarray:
+        u = self.units_.codes(*ctx.factorized("unit_id"))
+        return np.where((p >= 0) & (u >= 0), p * len(self.units_) + u, -1)
+
     def _reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
         """(reference fee, learned?) per case; computed once per batch and fitted levels."""
         return ctx.memo(
@@ -154,6 +159,9 @@ class FeeFeatures(CaseTransformer):
         reference, _ = self._reference(ctx, p, charged)
         rel = (charged - reference) / np.maximum(reference, _MIN_SCALE)
         self.excess_ref_ = GroupedReference(p, rel, n_p)
+        self.units_ = Codebook(ctx.cases["unit_id"])
+        pu = self._pu(ctx, p)
+        self.excess_pu_ref_ = GroupedReference(pu, rel, len(self.procedures_) * len(self.units_))
         paid = (p >= 0) & (reference > 0) & np.isfinite(charged)
         waived = paid & (charged == 0)
         overall = waived.sum() / max(paid.sum(), 1)
@@ -172,6 +180,11 @@ class FeeFeatures(CaseTransformer):
         excess = charged - reference
         rel = excess / np.maximum(reference, _MIN_SCALE)
         _, excess_p, _ = self.excess_ref_.tails(p, rel)
+        _, excess_pu, n_pu = self.excess_pu_ref_.tails(self._pu(ctx, p), rel)
+        w = credibility(
+            n_pu, float(self.shrinkage)
+        )  # unit peers first: a unit-wide fee lag is not one officer's
+        excess_p = np.where(np.isnan(excess_pu), excess_p, w * excess_pu + (1 - w) * excess_p)
         excess_p = np.where(
             np.isfinite(rel) & np.isnan(excess_p), 0.5, excess_p
         )  # unseen procedure
