@@ -8,6 +8,7 @@ from .catalog import CatalogData, read_catalog, validate_catalog
 from .exceptions import IntegritySignalsError, ModelFileError, SchemaError
 from .features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from .io import read_cases
+from .model import RiskModel
 from .planning import (
     estimate_problem_rate,
     inclusion_probabilities,
@@ -31,6 +32,7 @@ __all__ = [
     "IntegritySignalsError",
     "ModelFileError",
     "RejectReason",
+    "RiskModel",
     "SchemaError",
     "Simulation",
     "TimingFeatures",
