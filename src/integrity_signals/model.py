@@ -426,7 +426,7 @@ class RiskModel(BaseEstimator):
         ent = ev["entities"][level]
         ids, codes, p = ent["ids"], ent["codes"], ent["p"]
         digits = ent["digits"]
-        digit_p = np.maximum(digits["p_value"], _SPEED_FLOOR)  # supplementary evidence, bounded too
+        digit_p = np.maximum(digits["p_value"], _DIGIT_FLOOR)  # supporting evidence, bounded
         combined = cauchy_combine(np.column_stack([_bounded(p), digit_p]), _entity_weights())
         q = bh_qvalues(combined)
         risk = surprise(combined)
@@ -517,6 +517,8 @@ _SPEED_WEIGHT = 0.1
 
 #: Plain speed can count for at most this much against an entity (p floored here).
 _SPEED_FLOOR = 1e-3
+#: Digit tests are supporting evidence: alone they cannot flag an officer.
+_DIGIT_FLOOR = 1e-2
 
 
 def _bounded(p: np.ndarray) -> np.ndarray:

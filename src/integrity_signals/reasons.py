@@ -49,6 +49,7 @@ COMBOS = {
     "waiver_fast": ("waiver", "fast"),
     "pair_fast": ("repeat_pair", "fast"),
     "pair_jump": ("repeat_pair", "queue_jump"),
+    "pair_waiver": ("repeat_pair", "waiver"),
 }
 CASE_VALUES.update({combo: CASE_VALUES[first] for combo, (first, _) in COMBOS.items()})
 
@@ -160,6 +161,7 @@ ENTITY_PHRASES = {
     "supplements_fast": "dossiers with requests for documents yet handled fast",
     "pair_fast": "fast-handled dossiers from concentrated applicants",
     "pair_jump": "queue-jumping dossiers from concentrated applicants",
+    "pair_waiver": "waived fees for applicants concentrated on this officer",
     "self_receipt": "dossiers received and processed by the same officer",
 }
 

@@ -10,9 +10,10 @@ with Nigrini's bands (first digit: 0.006 / 0.012 / 0.015; the first-two-digit
 bands 0.0012 / 0.0018 / 0.0022 are used for the last two digits). Officers
 with fewer than ``min_sample`` paid cases are not tested.
 
-The MADs of the officers tested form their own null: a robust z of each MAD
-against the others (median and scaled MAD of the MADs) gives a one-sided
-p-value that the entity tests combine with the rate tests.
+The MADs of the officers tested form their own null: a robust z of each
+log-MAD against the others' (median and scaled MAD) gives a one-sided
+p-value that the entity tests combine with the rate tests, as supporting
+evidence (bounded: digits alone do not flag an officer).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class DigitTest:
             mad = np.where(n >= self.min_sample, mad, np.nan)
             out[f"{name}_mad"] = mad
             out[f"{name}_class"] = conformity(mad, name)
-            out[f"{name}_p"] = _robust_tail(mad)
+            out[f"{name}_p"] = _robust_tail(np.log(mad))  # MADs are right-skewed; logs are not
         p = np.column_stack([out["first_p"], out["last_two_p"]])
         out["p_value"] = np.where(np.isnan(p).all(axis=1), np.nan, np.nanmin(p, axis=1) * 2)
         out["p_value"] = np.minimum(out["p_value"], 1.0)

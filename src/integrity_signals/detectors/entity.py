@@ -23,7 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["EntityRateTest", "entity_counts"]
+__all__ = ["BASELINE_PSEUDO", "EntityRateTest", "entity_counts"]
+
+#: Events added to every expected count in the tests (baseline uncertainty).
+BASELINE_PSEUDO = 2.0
 
 
 def entity_counts(codes: np.ndarray, events: np.ndarray, expected: np.ndarray, n_entities: int):
@@ -97,12 +100,15 @@ class EntityRateTest:
     def pvalues(self, observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
         """One-sided p-values of excess events, (entities, signals): ``P(X >= O)``.
 
-        ``X`` is negative binomial with mean ``E`` and variance ``E + tau^2 E^2``
+        ``X`` is negative binomial with mean ``E + 2`` and variance ``E + tau^2 E^2``
         (Poisson where ``tau^2 = 0``): exact for small counts, where a normal
         approximation would turn one event against 0.001 expected into certainty.
+        The two pseudo-events stand for the uncertainty of a rare baseline: a
+        peer rate near zero is never known to be zero, so a handful of events
+        is not proof against an entity.
         """
         tau2 = np.broadcast_to(self.tau2_, observed.shape)
-        e = np.maximum(expected, 1e-12)
+        e = expected + BASELINE_PSEUDO
         k = np.maximum(np.round(observed) - 1, -1)
         with np.errstate(invalid="ignore", divide="ignore"):
             poisson = stats.poisson.sf(k, e)

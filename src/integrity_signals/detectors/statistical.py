@@ -51,6 +51,10 @@ class Signal:
     officer's own dossiers on other channels (habits such as strictness or
     late stamping show on every channel; counter corruption does not). Pair
     signals count every channel: brokers file online too.
+
+    ``gate``: a yes/no feature that must be 1 for the case to count (else its
+    p-value is 1): a fee excess counts when it is a round amount (a multiple of
+    10,000 VND), not the small change of copy charges.
     """
 
     name: str
@@ -61,6 +65,7 @@ class Signal:
     specific: bool = True
     null: str = "peers"
     own_control: bool = True
+    gate: str | None = None
 
     @property
     def p_feature(self) -> str:
@@ -86,7 +91,8 @@ SIGNALS: tuple[Signal, ...] = (
     _S("supplements_fast", "timing", ("timing__supplements_p", "timing__fast_p"),
        "requests for documents, yet handled fast"),
     _S("off_time", "timing", ("timing__off_time_p",), "completed at an unusual hour or day"),
-    _S("excess_fee", "fees", ("fees__excess_p",), "fee above the posted or usual fee", True),
+    _S("excess_fee", "fees", ("fees__excess_p",), "round fee excess above the posted or usual fee", True,
+       gate="fees__excess_round"),
     _S("waiver", "fees", ("fees__waiver_p",), "fee waived on a paid procedure", True),
     _S("waiver_fast", "fees", ("fees__waiver_p", "timing__fast_p"), "fee waived and handled fast"),
     _S("repeat_pair", "handlers", ("handlers__pair_p",), "applicant steered to one officer", null="binomial",
@@ -95,6 +101,8 @@ SIGNALS: tuple[Signal, ...] = (
        specific=False, null="calibrated", own_control=False),
     _S("pair_jump", "handlers", ("handlers__pair_p", "timing__queue_jump_p"), "repeated pair jumping the queue",
        specific=False, null="calibrated", own_control=False),
+    _S("pair_waiver", "handlers", ("handlers__pair_p", "fees__waiver_p"), "repeated pair with waived fees",
+       own_control=False),
     _S("self_receipt", "handlers", ("handlers__receiver_is_handler_p",), "received and processed by one officer", True),
 )  # fmt: skip
 
@@ -121,6 +129,9 @@ class TailDetector:
             if not all(f in features.columns for f in s.p_features):
                 continue
             parts = [features[f].to_numpy(dtype=np.float64) for f in s.p_features]
+            if s.gate is not None and s.gate in features.columns:
+                gate = features[s.gate].to_numpy(dtype=np.float64)
+                parts[0] = np.where(np.isnan(gate), np.nan, np.where(gate == 1, parts[0], 1.0))
             if len(parts) == 1:
                 out[:, j] = parts[0]
             else:  # a co-occurrence needs its first signal present (no pair, waiver or request: n/a)
@@ -152,6 +163,19 @@ class TailDetector:
                 events[j] = np.bincount(inverse[ok], ev[ok, j], len(uniq))
                 totals[j] = np.bincount(inverse[ok], minlength=len(uniq))
             self.tables_[name] = (pd.Index(uniq), events, totals)
+        # unit practice: each unit's events against what the procedure rates predict for its cases
+        index, events, totals = self.tables_["p"]
+        proc_rate = shrunk_rate(events, totals, self.overall_[:, None], float(self.shrinkage))
+        predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T  # (cases, signals)
+        for name in ("u", "uo"):
+            uniq, inverse = np.unique(keys[name], return_inverse=True)
+            ev_sum = np.empty((len(SIGNALS), len(uniq)))
+            pred_sum = np.empty((len(SIGNALS), len(uniq)))
+            for j in range(len(SIGNALS)):
+                ok = ~np.isnan(ev[:, j])
+                ev_sum[j] = np.bincount(inverse[ok], ev[ok, j], len(uniq))
+                pred_sum[j] = np.bincount(inverse[ok], predicted[ok, j], len(uniq))
+            self.tables_[name] = (pd.Index(uniq), ev_sum, pred_sum)
         return self
 
     def _counts(self, name: str, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,8 +192,12 @@ class TailDetector:
 
         Leave-one-officer-out: an officer's own cases are taken out of the
         peer rates its cases are compared with, so a scheme does not raise its
-        own baseline (in a pair group the officer dominates, the procedure's
-        rate in other units takes over through the shrinkage).
+        own baseline. The procedure x unit rate of the other officers is shrunk
+        towards the procedure's rate elsewhere times the unit's practice
+        factor, measured on the unit's other officers (their events against
+        what the procedure rates predict for their cases): an officer alone on
+        a procedure in a slow unit, or in a unit that kept an old fee in its
+        system, is compared with that unit's habits, not with other units'.
         """
         k = float(self.shrinkage)
         keys = _keys(procedure, unit, officer)
@@ -177,9 +205,14 @@ class TailDetector:
         epo, tpo = self._counts("po", keys["po"])
         epu, tpu = self._counts("pu", keys["pu"])
         epuo, tpuo = self._counts("puo", keys["puo"])
+        eu, xu = self._counts("u", keys["u"])
+        euo, xuo = self._counts("uo", keys["uo"])
         overall = np.broadcast_to(self.overall_, ep.shape)
         proc_rate = shrunk_rate(ep - epo, tp - tpo, overall, k)
-        rate = shrunk_rate(epu - epuo, tpu - tpuo, proc_rate, k)
+        unit_factor = (eu - euo + _UNIT_PSEUDO) / (
+            xu - xuo + _UNIT_PSEUDO
+        )  # other officers of the unit
+        rate = shrunk_rate(epu - epuo, tpu - tpuo, proc_rate * unit_factor, k)
         for j, sig in enumerate(SIGNALS):
             if sig.null == "calibrated":
                 rate[:, j] = self.event_alpha
@@ -205,7 +238,14 @@ def _pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     return np.where(multi, chance, 0.0)
 
 
+#: Pseudo-events of the unit practice factor (a unit needs evidence to differ from the rest).
+_UNIT_PSEUDO = 10.0
+
+
 def _keys(procedure: np.ndarray, unit: np.ndarray, officer: np.ndarray) -> dict[str, np.ndarray]:
     """Integer keys of the peer groups (codes are below 2**20 each)."""
     p, u, o = (np.asarray(a, dtype=np.int64) for a in (procedure, unit, officer))
-    return {"p": p, "po": (p << 21) + o, "pu": (p << 21) + u, "puo": (((p << 21) + u) << 21) + o}
+    return {
+        "p": p, "po": (p << 21) + o, "pu": (p << 21) + u, "puo": (((p << 21) + u) << 21) + o,
+        "u": u, "uo": (u << 21) + o,
+    }  # fmt: skip
