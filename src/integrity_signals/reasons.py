@@ -101,18 +101,18 @@ def render_case(code: str, v: dict[str, np.ndarray], completed: np.ndarray) -> l
     for i in range(n):
         g = {k: a[i] for k, a in v.items()}
         if code == "fast":
-            text = f"returned in {_num(g['timing__duration_wd'])} working days; peers take {_num(g['timing__peer_median_wd'])}"
+            text = f"returned in {_num(g['timing__duration_wd'])} working days, peers take {_num(g['timing__peer_median_wd'])}"
         elif code == "slow":
             if np.isfinite(g["timing__duration_wd"]):
-                text = f"took {_num(g['timing__duration_wd'])} working days; peers take {_num(g['timing__peer_median_wd'])}"
+                text = f"took {_num(g['timing__duration_wd'])} working days, peers take {_num(g['timing__peer_median_wd'])}"
             else:
-                text = f"still open after {_num(g['timing__pending_age_wd'])} working days; peers take {_num(g['timing__peer_median_wd'])}"
+                text = f"still open after {_num(g['timing__pending_age_wd'])} working days, peers take {_num(g['timing__peer_median_wd'])}"
             if g["timing__days_late"] > 0.05:
                 text += f" ({_num(g['timing__days_late'])} days late)"
         elif code == "queue_jump":
             text = f"closed ahead of {_num(g['timing__queue_jump'])} earlier dossiers still open"
         elif code == "supplements":
-            text = f"{_num(g['timing__supplements'])} requests for more documents; peers average {_num(g['timing__supplements_expected'], 2)}"
+            text = f"{_num(g['timing__supplements'])} requests for more documents, peers average {_num(g['timing__supplements_expected'], 2)}"
         elif code == "off_time":
             when = pd.Timestamp(completed[i]) if completed is not None else None
             day = "a non-working day" if g["timing__non_workday"] == 1 else "a working day"
@@ -134,7 +134,7 @@ def render_case(code: str, v: dict[str, np.ndarray], completed: np.ndarray) -> l
             else:
                 text = f"fee {_vnd(gap)} VND above the {kind} {_vnd(g['fees__reference'])}"
         elif code == "waiver":
-            text = f"fee of {_vnd(g['fees__reference'])} VND waived; peers waive {g['fees__waiver_p']:.0%} of these"
+            text = f"fee of {_vnd(g['fees__reference'])} VND waived, peers waive {g['fees__waiver_p']:.0%} of these"
         elif code == "repeat_pair":
             text = (
                 f"{_num(g['handlers__pair_cases'])} of this applicant's {_num(g['handlers__applicant_cases'])} "

@@ -101,7 +101,10 @@ class DigitTest:
             out[f"{name}_class"] = conformity(mad, name)
             out[f"{name}_p"] = _robust_tail(np.log(mad))  # MADs are right-skewed; logs are not
         p = np.column_stack([out["first_p"], out["last_two_p"]])
-        out["p_value"] = np.where(np.isnan(p).all(axis=1), np.nan, np.nanmin(p, axis=1) * 2)
+        smallest = np.where(np.isnan(p), np.inf, p).min(axis=1)
+        out["p_value"] = np.where(
+            np.isfinite(smallest), smallest * 2, np.nan
+        )  # Bonferroni over 2 tests
         out["p_value"] = np.minimum(out["p_value"], 1.0)
         return out
 

@@ -151,7 +151,8 @@ class TailDetector:
         ``procedure``, ``unit`` and ``officer`` are integer codes of the reference cases.
         """
         ev = self.events(p)
-        self.overall_ = np.nan_to_num(np.nanmean(ev, axis=0)) if len(ev) else np.zeros(len(SIGNALS))
+        present = ~np.isnan(ev)
+        self.overall_ = np.nansum(ev, axis=0) / np.maximum(present.sum(axis=0), 1)
         keys = _keys(procedure, unit, officer)
         self.tables_ = {}
         for name, key in keys.items():

@@ -1,0 +1,142 @@
+"""Detectors on small hand-made data: combination, FDR, entity rate tests, digits, forest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from integrity_signals.detectors import (
+    SIGNALS,
+    DigitTest,
+    EntityRateTest,
+    IsolationDetector,
+    TailDetector,
+    bh_qvalues,
+    cauchy_combine,
+    surprise,
+)
+from integrity_signals.detectors.digits import conformity
+from integrity_signals.detectors.entity import BASELINE_PSEUDO, entity_counts
+from integrity_signals.detectors.statistical import fisher2
+
+
+def test_cauchy_one_strong_signal_carries_and_weak_ones_add_up():
+    one = cauchy_combine(np.array([[1e-6, 0.5, 0.5, 0.5]]))[0]
+    assert one == pytest.approx(4e-6, rel=1e-3)  # the strong p, diluted by the number of signals
+    several = cauchy_combine(np.array([[0.02, 0.02, 0.02, 0.02]]))[0]
+    single = cauchy_combine(np.array([[0.02, 0.5, 0.5, 0.5]]))[0]
+    assert several == pytest.approx(0.02, rel=1e-6) and several < single
+    assert cauchy_combine(np.array([[np.nan, np.nan]]))[0] == 1.0
+    assert cauchy_combine(np.array([[1e-4, 1.0]]))[0] == pytest.approx(2e-4, rel=1e-3)  # p=1 adds 0
+
+
+def test_cauchy_is_valid_under_the_null():
+    rng = np.random.default_rng(0)
+    p = rng.random((20_000, 6))
+    combined = cauchy_combine(p)
+    assert (combined <= 0.01).mean() <= 0.011  # truncation at 1/2 keeps it conservative here
+
+
+def test_bh_matches_the_textbook_procedure():
+    p = np.array([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216])
+    q = bh_qvalues(p)
+    expected = np.minimum.accumulate((p * len(p) / np.arange(1, 11))[::-1])[::-1]
+    np.testing.assert_allclose(q, expected)
+    assert (q <= 0.05).sum() == 2
+    assert surprise(np.array([1.0, 0.01]))[1] == pytest.approx(2.0)
+
+
+def test_fisher_joint_tail():
+    assert fisher2(np.array(0.5), np.array(1.0)) == pytest.approx(0.5 * (1 - np.log(0.5)))
+    rng = np.random.default_rng(1)
+    u = rng.random((2, 50_000))
+    assert (fisher2(u[0], u[1]) <= 0.05).mean() == pytest.approx(0.05, abs=0.005)
+
+
+def test_entity_counts_and_negative_binomial_tail():
+    codes = np.array([0, 0, 0, 1, 1, -1])
+    events = np.array([[1.0], [1.0], [np.nan], [0.0], [1.0], [1.0]])
+    expected = np.array([[0.1], [0.1], [0.1], [0.1], [0.1], [0.1]])
+    o, e, n = entity_counts(codes, events, expected, 2)
+    assert (
+        o[:, 0].tolist() == [2, 1]
+        and e[:, 0].tolist() == pytest.approx([0.2, 0.2])
+        and n[:, 0].tolist() == [2, 2]
+    )
+    test = EntityRateTest()
+    test.tau2_ = np.array([0.0])
+    p = test.pvalues(np.array([[10.0], [0.0]]), np.array([[3.0], [3.0]]))
+    assert p[0, 0] == pytest.approx(stats.poisson.sf(9, 3.0 + BASELINE_PSEUDO))
+    assert p[1, 0] == 1.0
+    test.tau2_ = np.array([0.5])
+    wide = test.pvalues(np.array([[10.0]]), np.array([[3.0]]))[0, 0]
+    assert wide > p[0, 0]  # over-dispersion makes the same excess less surprising
+
+
+def test_entity_dispersion_is_robust_to_a_few_deviant_entities():
+    rng = np.random.default_rng(2)
+    expected = rng.uniform(20, 60, size=(200, 1))
+    observed = rng.poisson(expected).astype(float)
+    clean = EntityRateTest().fit(observed, expected)
+    observed[:3] *= 8  # three deviant entities
+    dirty = EntityRateTest().fit(observed, expected)
+    assert dirty.tau2_[0] == pytest.approx(clean.tau2_[0], abs=0.01)
+    assert dirty.scale_[0] == pytest.approx(1.0, abs=0.05)
+    p = dirty.pvalues(observed, dirty.calibrate(expected))[:, 0]
+    assert p[:3].max() < 1e-10 and np.median(p[3:]) > 0.2
+
+
+def test_tail_detector_leave_one_officer_out_rates():
+    features = pd.DataFrame({s.p_features[0]: 0.5 for s in SIGNALS}, index=range(8))
+    features["fees__waiver_p"] = [0.01] * 4 + [1.0] * 4  # officer 0 waives all four of its cases
+    features["fees__excess_round"] = 0.0
+    features["handlers__applicant_cases"], features["handlers__pair_expected"] = 1.0, 0.5
+    proc, unit = np.zeros(8, dtype=np.int64), np.zeros(8, dtype=np.int64)
+    officer = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    det = TailDetector(event_alpha=0.05, shrinkage=0.0)
+    p = det.pvalues(features)
+    det.fit(p, proc, unit, officer)
+    rate = det.expected(p, proc, unit, officer, features)[
+        :, [s.name for s in SIGNALS].index("waiver")
+    ]
+    # officer 0 is compared with officer 1 (no waivers), and officer 1 with officer 0 (all waived)
+    assert rate[:4].tolist() == pytest.approx([1e-6] * 4) and rate[4:].tolist() == pytest.approx(
+        [1.0] * 4
+    )
+
+
+def test_digit_test_against_the_case_mix():
+    rng = np.random.default_rng(3)
+    proc = rng.integers(0, 3, 3000)
+    fee_table = np.array([50_000.0, 120_000.0, 6_000.0])
+    fees = fee_table[proc]
+    det = DigitTest(min_sample=50).fit(fees, proc, 3)
+    officer = rng.integers(0, 10, 3000)
+    fees_bad = fees.copy()
+    fees_bad[officer == 0] += 30_000  # one officer's amounts shift
+    out = det.test(officer, fees_bad, proc, 10)
+    assert out["first_mad"][0] > 0.015 and out["first_class"][0] == "nonconformity"
+    assert np.nanmax(out["first_mad"][1:]) < 0.006
+    assert out["first_p"][0] < 1e-6
+    few = det.test(np.zeros(10, dtype=np.int64), fees[:10], proc[:10], 1)
+    assert np.isnan(few["first_mad"][0]) and few["first_class"][0] == ""
+    assert conformity(np.array([0.0015]), "last_two").tolist() == ["acceptable"]
+
+
+def test_isolation_detector_pvalues_and_determinism():
+    rng = np.random.default_rng(4)
+    features = pd.DataFrame(
+        {"timing__peer_z": rng.normal(size=3000), "fees__excess_ratio": rng.normal(size=3000)}
+    )
+    features.loc[0, ["timing__peer_z", "fees__excess_ratio"]] = [12.0, 15.0]
+    det = IsolationDetector(n_estimators=50, max_fit_rows=2000, random_state=0, n_jobs=2).fit(
+        features
+    )
+    p = det.pvalues(features)
+    assert p[0] <= 1 / 2001 and np.median(p) > 0.3  # beyond every reference case
+    again = IsolationDetector(n_estimators=50, max_fit_rows=2000, random_state=0, n_jobs=1).fit(
+        features
+    )
+    np.testing.assert_array_equal(again.pvalues(features), p)

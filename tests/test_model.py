@@ -1,0 +1,247 @@
+"""RiskModel: contract, flags, reasons, explanations, coverage, persistence, end to end."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import joblib
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import average_precision_score
+
+import integrity_signals as isig
+from integrity_signals.model import FlagRateWarning
+from integrity_signals.persistence import read_envelope
+
+# the fixture province runs all six schemes among few officers: more than 5 % corrupt cases
+pytestmark = pytest.mark.filterwarnings("ignore::integrity_signals.model.FlagRateWarning")
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return isig.simulate(15_000, random_state=0, officers_per_scheme=1)
+
+
+@pytest.fixture(scope="module")
+def model(sim):
+    return isig.RiskModel(random_state=0).fit(sim.cases, catalog=sim.catalog)
+
+
+@pytest.fixture(scope="module")
+def flags(model, sim):
+    return model.score(sim.cases)
+
+
+def test_score_output_contract(flags, sim):
+    assert list(flags.columns) == [
+        "case_id", "risk_score", "rank", "flagged", "q_value", "timing_score", "fees_score",
+        "handlers_score", "money_at_stake", "reasons", "handler_id", "unit_id",
+    ]  # fmt: skip
+    assert len(flags) == len(sim.cases) and flags["case_id"].is_unique
+    assert flags["rank"].tolist() == list(range(1, len(flags) + 1))
+    assert flags["risk_score"].is_monotonic_decreasing
+    assert (flags["flagged"] == (flags["q_value"] <= 0.05)).all()
+    assert flags.loc[flags["flagged"], "reasons"].str.len().gt(0).all()
+    assert flags["reasons"].str.count("; ").max() <= 2  # at most three sentences
+    assert (flags["money_at_stake"].dropna() >= 0).all()
+
+
+def test_finds_the_schemes_on_a_simulated_province(flags, sim, model):
+    truth = sim.truth.set_index("case_id").loc[flags["case_id"]]
+    ap = average_precision_score(truth["is_corrupt"], flags["risk_score"])
+    assert ap > 0.7
+    officers = model.score_entities(sim.cases)
+    corrupt = set(sim.entity_truth.loc[sim.entity_truth["corrupt"], "handler_id"])
+    top = set(officers.head(len(corrupt))["handler_id"])
+    assert len(top & corrupt) >= len(corrupt) - 1
+
+
+def test_reasons_name_numbers_and_baselines(flags, sim):
+    text = " ".join(flags["reasons"].head(300))
+    assert "expected" in text and "peers" in text
+
+
+def test_entities_contract(model, sim):
+    officers = model.score_entities(sim.cases, level="handler_id")
+    units = model.score_entities(sim.cases, level="unit_id")
+    for frame, level in ((officers, "handler_id"), (units, "unit_id")):
+        assert frame.columns[0] == level and frame[level].is_unique
+        assert {
+            "risk_score",
+            "rank",
+            "flagged",
+            "q_value",
+            "n_cases",
+            "reasons",
+            "money_at_stake",
+        } <= set(frame.columns)
+        assert frame["n_cases"].sum() == len(sim.cases)
+        assert frame["risk_score"].is_monotonic_decreasing
+    assert officers["unit_id"].notna().all()
+    with pytest.raises(ValueError, match=r"The 'level' parameter of score_entities must be one of"):
+        model.score_entities(sim.cases, level="applicant_id")
+
+
+def test_explain_gives_records_with_baselines(model, flags):
+    top = flags["case_id"].iloc[0]
+    records = model.explain(top)
+    assert list(records.columns) == [
+        "code",
+        "kind",
+        "feature",
+        "value",
+        "baseline",
+        "p_value",
+        "text",
+    ]
+    assert records["p_value"].is_monotonic_increasing and len(records) >= 1
+    with pytest.raises(KeyError, match="is not in the scored batch"):
+        model.explain("no-such-case")
+
+
+def test_scores_do_not_depend_on_row_order(model, sim, flags):
+    shuffled = sim.cases.sample(frac=1.0, random_state=3)
+    again = model.score(shuffled).set_index("case_id").sort_index()
+    base = flags.set_index("case_id").sort_index()
+    pd.testing.assert_series_equal(
+        again["risk_score"], base["risk_score"], check_exact=False, rtol=1e-9
+    )
+
+
+def test_scoring_is_deterministic_and_does_not_change_the_model(model, sim, flags):
+    state = pickle.dumps(model)
+    assert model.score(sim.cases.copy()).equals(flags)
+    assert pickle.dumps(model) == state
+
+
+def test_honest_province_raises_few_flags():
+    honest = isig.simulate(15_000, random_state=5, corruption=0)
+    m = isig.RiskModel(random_state=0).fit(honest.cases, catalog=honest.catalog)
+    assert m.score(honest.cases)["flagged"].mean() <= 0.01
+    assert m.score_entities(honest.cases)["flagged"].mean() <= 0.05
+
+
+def test_coverage_reports_missing_signals(sim):
+    bare = sim.cases.drop(columns=["receiver_id", "applicant_id"])
+    m = isig.RiskModel(random_state=0, use_isolation_forest=False).fit(bare, catalog=sim.catalog)
+    assert m.coverage_["signal:self_receipt"] == "not applicable: no receiver_id"
+    assert m.coverage_["signal:repeat_pair"] == "not applicable: no applicant_id"
+    assert m.coverage_["signal:excess_fee"] == "ok"
+    flags = m.score(bare)
+    assert flags["handlers_score"].max() < 1  # nothing computed, nothing claimed
+
+
+def test_flag_rate_warning_on_a_broken_catalog(sim):
+    broken = sim.catalog.assign(statutory_days=0.0, fee_official=0.0)  # every fee looks illegal
+    m = isig.RiskModel(random_state=0, max_flag_share=0.001).fit(sim.cases, catalog=broken)
+    with pytest.warns(FlagRateWarning, match="check the catalog"):
+        m.score(sim.cases)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (
+            {"fdr": 0},
+            r"The 'fdr' parameter of RiskModel must be a float in the range \(0, 1\). Got 0 instead.",
+        ),
+        (
+            {"event_alpha": 1.5},
+            r"The 'event_alpha' parameter of RiskModel must be a float in the range",
+        ),
+        (
+            {"n_estimators": 0},
+            r"The 'n_estimators' parameter of RiskModel must be an int >= 1. Got 0 instead.",
+        ),
+        ({"shrinkage": -1}, r"The 'shrinkage' parameter of RiskModel must be a float >= 0"),
+        (
+            {"use_isolation_forest": "yes"},
+            r"The 'use_isolation_forest' parameter of RiskModel must be a bool",
+        ),
+        (
+            {"calendar": "VN"},
+            r"The 'calendar' parameter of RiskModel must be a WorkCalendar or None",
+        ),
+        (
+            {"random_state": 1.5},
+            r"The 'random_state' parameter of RiskModel must be an int or None",
+        ),
+    ],
+)
+def test_parameter_validation(params, match, sim):
+    with pytest.raises(ValueError, match=match):
+        isig.RiskModel(**params).fit(sim.cases.head(500))
+
+
+def test_sklearn_conventions(sim):
+    m = isig.RiskModel(fdr=0.01, random_state=3)
+    assert clone(m).get_params() == m.get_params() and "fdr=0.01" in repr(m)
+    with pytest.raises(NotFittedError, match="This RiskModel instance is not fitted yet"):
+        m.score(sim.cases.head(10))
+    bad = sim.cases.head(50).copy()
+    bad.loc[bad.index[0], "submitted_at"] = pd.NaT
+    with pytest.raises(
+        isig.SchemaError, match="rows passed to RiskModel.fit break the data contract"
+    ):
+        m.fit(bad)
+
+
+# ------------------------------------------------------------------ persistence
+
+
+def test_save_load_roundtrip_and_envelope(model, sim, flags, tmp_path):
+    path = tmp_path / "model.joblib"
+    model.save(path)
+    loaded = isig.RiskModel.load(path)
+    assert loaded.score(sim.cases).equals(flags)
+    env = read_envelope(path)
+    assert env["training_rows"] == len(sim.cases)
+    assert set(env["versions"]) == {"integrity_signals", "scikit-learn", "numpy", "pandas"}
+    assert env["catalog_sha256"] and env["feature_names"][0] == "timing__duration_wd"
+
+
+def test_load_refuses_tampered_truncated_foreign_and_missing_files(model, tmp_path):
+    path = tmp_path / "model.joblib"
+    model.save(path)
+    record = joblib.load(path)
+    record["payload"] = record["payload"][:-10] + b"0123456789"
+    tampered = tmp_path / "tampered.joblib"
+    joblib.dump(record, tampered)
+    with pytest.raises(isig.ModelFileError, match="fails its SHA-256 check"):
+        isig.RiskModel.load(tampered)
+    truncated = tmp_path / "truncated.joblib"
+    truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(
+        isig.ModelFileError, match="cannot be read .* truncated, corrupted or not a model file"
+    ):
+        isig.RiskModel.load(truncated)
+    foreign = tmp_path / "foreign.joblib"
+    joblib.dump({"weights": [1, 2]}, foreign)
+    with pytest.raises(isig.ModelFileError, match="is not an integrity_signals model file"):
+        isig.RiskModel.load(foreign)
+    with pytest.raises(isig.ModelFileError, match="does not exist"):
+        isig.RiskModel.load(tmp_path / "nope.joblib")
+    record = joblib.load(path)
+    record["envelope"]["versions"]["scikit-learn"] = "0.1.0"
+    old = tmp_path / "old.joblib"
+    joblib.dump(record, old)
+    with pytest.raises(
+        isig.ModelFileError, match=r"saved with scikit-learn 0.1.0 \(now .*\)\. Refit the model"
+    ):
+        isig.RiskModel.load(old)
+
+
+def test_unfitted_model_cannot_be_saved(tmp_path):
+    with pytest.raises(NotFittedError):
+        isig.RiskModel().save(tmp_path / "x.joblib")
+
+
+def test_no_warnings_from_a_normal_run(sim):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = isig.RiskModel(random_state=0).fit(sim.cases.head(3000), catalog=sim.catalog)
+        m.score(sim.cases.head(3000))
+        m.score_entities(sim.cases.head(3000), level="unit_id")
