@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import io
 import subprocess
 import sys
+import time
+import tomllib
+import warnings
 
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE_CSV
-from integrity_signals.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_QUARANTINED, main
+import integrity_signals as isig
+from conftest import REPO, SAMPLE_CSV
+from integrity_signals.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    build_parser,
+    main,
+)
+from integrity_signals.progress import Progress
 
 
 def test_validate_sample_reports_bad_rows_and_exits_1(tmp_path, capsys):
@@ -97,3 +112,443 @@ def test_simulate_rejects_a_bad_size(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["simulate", "--cases", "0", "--out", "x.csv"])
     assert exit_.value.code == 2 and "must be an integer >= 1" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- fit, score, plan, report
+
+MODELS = REPO / "models"
+SUBCOMMANDS = ["demo", "validate", "simulate", "fit", "score", "plan", "report"]
+
+# The HTML report is written in parallel; the CLI imports it only to write a report.
+HAS_REPORT = importlib.util.find_spec("integrity_signals.report") is not None
+needs_report = pytest.mark.skipif(
+    not HAS_REPORT, reason="integrity_signals.report (the HTML report) is not in this tree yet"
+)
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    """A small simulated province as files, and a model fitted on it with the CLI."""
+    folder = tmp_path_factory.mktemp("province")
+    sim = isig.simulate(4000, random_state=0)
+    paths = isig.write_simulation(
+        sim, folder / "cases.csv", catalog_path=folder / "catalog.csv", vietnamese_headers=True
+    )
+    model = folder / "model.joblib"
+    args = ["fit", str(paths["cases"]), "--catalog", str(paths["catalog"]), "--model", str(model)]
+    assert main([*args, "--quiet"]) == EXIT_OK
+    return {"cases": paths["cases"], "catalog": paths["catalog"], "model": model, "sim": sim}
+
+
+def _broken_copy(path, folder):
+    """The case file with two rows that break the contract (a duplicate id, a negative fee)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.loc[1, "Mã hồ sơ"] = raw.loc[0, "Mã hồ sơ"]
+    raw.loc[5, "Lệ phí"] = "-5.000"
+    out = folder / "broken.csv"
+    raw.to_csv(out, index=False, encoding="utf-8-sig")
+    return out, len(raw)
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args([command, "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert f"example:\n  integrity-signals {command}" in text and "exit status: 0" in text
+
+
+def test_demo_writes_the_six_files_and_prints_the_top_officers(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--cases", "6000"]) == EXIT_OK
+    printed = capsys.readouterr()
+    names = ["flags.csv", "officers.csv", "units.csv", "plan.csv", "report.html", "model.joblib"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert "Top officers" in printed.out and "Simulation truth:" in printed.out
+    assert all(name in printed.out for name in names)
+    assert "fitting ... 6,000 reference cases" in printed.err
+    assert len(pd.read_csv(out / "flags.csv", encoding="utf-8-sig")) == 6000
+    plan = pd.read_csv(out / "plan.csv", encoding="utf-8-sig")
+    officers = pd.read_csv(out / "officers.csv", encoding="utf-8-sig")
+    assert (
+        len(plan) == min(10, len(officers))
+        and plan["handler_id"].isin(officers["handler_id"]).all()
+    )
+    assert isig.RiskModel.load(out / "model.joblib").n_reference_ == 6000
+    if HAS_REPORT:
+        assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_fit_writes_models_model_joblib_by_default(province, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", str(province["cases"])]) == EXIT_OK
+    assert (tmp_path / "models" / "model.joblib").is_file()
+    assert "written to models/model.joblib" in capsys.readouterr().out
+
+
+def test_fit_on_quarantined_rows_exits_1_and_writes_them_next_to_the_model(province, tmp_path):
+    broken, n = _broken_copy(province["cases"], tmp_path)
+    model = tmp_path / "m.joblib"
+    assert main(["fit", str(broken), "--model", str(model), "-q"]) == EXIT_QUARANTINED
+    rejects = pd.read_csv(tmp_path / "m.rejects.csv", encoding="utf-8-sig")
+    assert set(rejects["reason"]) == {"duplicate_id", "negative_amount"}
+    assert isig.RiskModel.load(model).n_reference_ == n - 3  # both duplicates and the fee row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_score_writes_flags_and_entities(province, tmp_path, fmt, capsys):
+    out = tmp_path / f"flags.{fmt}"
+    args = ["score", str(province["cases"]), "--model", str(province["model"]), "--out", str(out)]
+    assert main([*args, "--entities", "handler_id,unit_id"]) == EXIT_OK
+    printed = capsys.readouterr()
+    read = {"csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), "parquet": pd.read_parquet}
+    read["json"] = pd.read_json
+    flags = read[fmt](out)
+    officers = read[fmt](tmp_path / f"flags.officers.{fmt}")
+    units = read[fmt](tmp_path / f"flags.units.{fmt}")
+    assert len(flags) == 4000 and flags["rank"].tolist() == list(range(1, 4001))
+    assert set(officers["handler_id"]) == set(province["sim"].cases["handler_id"])
+    assert set(units["unit_id"]) == set(province["sim"].cases["unit_id"])
+    assert "scoring ... 4,000 cases" in printed.err and str(out) in printed.out
+
+
+def test_score_quarantines_bad_rows_exits_1_and_counts_add_up(province, tmp_path, capsys):
+    broken, n = _broken_copy(province["cases"], tmp_path)
+    out = tmp_path / "out" / "flags.csv"
+    args = ["score", str(broken), "--model", str(province["model"]), "--out", str(out)]
+    assert main(args) == EXIT_QUARANTINED
+    flags = pd.read_csv(out, encoding="utf-8-sig")
+    rejects = pd.read_csv(tmp_path / "out" / "flags.rejects.csv", encoding="utf-8-sig")
+    assert len(flags) + rejects["row"].nunique() == n
+    err = capsys.readouterr().err
+    assert "3 of 4,000 rows quarantined (2 duplicate_id, 1 negative_amount)" in err
+    assert "flags.rejects.csv" in err
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        ("missing.joblib", "does not exist"),
+        ("garbage.joblib", "cannot be read"),
+    ],
+)
+def test_score_with_an_unusable_model_exits_2_before_reading(
+    province, tmp_path, model, message, capsys
+):
+    (tmp_path / "garbage.joblib").write_bytes(b"not a model")
+    args = ["score", "no/such/cases.csv", "--model", str(tmp_path / model), "--out", "x.csv"]
+    assert main(args) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines()[-1].startswith("integrity-signals score: error: Model file")
+    assert message in err and "Traceback" not in err
+
+
+def test_score_of_a_file_without_a_required_column_exits_2(province, tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("case_id,procedure_id,unit_id,submitted_at\nA,P,U,02/01/2025\n", "utf-8")
+    args = ["score", str(path), "--model", str(province["model"]), "--out", str(tmp_path / "f.csv")]
+    assert main(args) == EXIT_BAD_INPUT
+    assert "Required column 'handler_id'" in capsys.readouterr().err
+
+
+def test_score_of_only_bad_rows_exits_2_and_points_to_validate(province, tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("case_id,procedure_id,unit_id,handler_id,submitted_at\nA,P,U,H,32/01/2025\n")
+    args = ["score", str(path), "--model", str(province["model"]), "--out", str(tmp_path / "f.csv")]
+    assert main(args) == EXIT_BAD_INPUT
+    assert "No valid rows" in capsys.readouterr().err
+
+
+def test_bad_entities_level_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["score", "c.csv", "--model", "m", "--out", "f.csv", "--entities", "officer_id"])
+    assert exit_.value.code == 2 and "expected handler_id and/or unit_id" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_fit_config_unknown_key_names_the_closest(province, tmp_path, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text("[model]\nfdrr = 0.01\n")
+    args = ["fit", str(province["cases"]), "--config", str(config), "--model", str(tmp_path / "m")]
+    assert main(args) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "Unknown key 'fdrr' in [model]" in err and "Did you mean 'fdr'?" in err
+    assert "reading cases" not in err  # the configuration fails before any reading
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[modle]\n", "Unknown key 'modle' in [top level]"),
+        ("[calendar]\nweek_mask = '1111110'\n", "Did you mean 'weekmask'?"),
+        ("[model]\ncalendar = 'VN'\n", "in a [calendar] table"),
+        ("[model\n", "is not valid TOML"),
+        ("[model]\nfdr = 2.0\n", "The 'fdr' parameter of RiskModel must be a float in the range"),
+    ],
+)
+def test_fit_config_errors(province, tmp_path, text, message, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text(text)
+    args = ["fit", str(province["cases"]), "--config", str(config), "--model", str(tmp_path / "m")]
+    assert main(args) == EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err
+
+
+def test_fit_config_presets(province, tmp_path):
+    model = tmp_path / "m.joblib"
+    for preset, fdr in (("default.toml", 0.05), ("strict.toml", 0.01)):
+        args = ["fit", str(province["cases"]), "--config", str(MODELS / preset)]
+        assert main([*args, "--model", str(model), "-q"]) == EXIT_OK
+        fitted = isig.RiskModel.load(model)
+        assert fitted.fdr == fdr and fitted.random_state == 0
+
+
+def test_fit_config_sets_the_calendar(province, tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text(
+        "[model]\nn_estimators = 20\n\n[calendar]\nweekmask = '1111110'\n"
+        "extra_holidays = [2025-09-01]\noffice_hours = ['07:30', '17:00']\n"
+    )
+    model = tmp_path / "m.joblib"
+    args = ["fit", str(province["cases"]), "--config", str(config), "--model", str(model), "-q"]
+    assert main(args) == EXIT_OK
+    fitted = isig.RiskModel.load(model)
+    assert fitted.n_estimators == 20 and fitted.calendar.weekmask == "1111110"
+    assert fitted.calendar.office_hours == ("07:30", "17:00")
+
+
+def test_default_toml_shows_the_true_defaults():
+    """Uncommenting every [model] setting of models/default.toml changes nothing."""
+    lines, table = [], None
+    for line in (MODELS / "default.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            table = line
+        elif table == "[model]" and line.startswith("# ") and " = " in line:
+            lines.append(line[2:])
+    shown = tomllib.loads("\n".join(lines))
+    defaults = isig.RiskModel().get_params()
+    defaults.pop("calendar")
+    assert shown == {**defaults, "random_state": 0}  # random_state: the CLI's default
+    keys = set(isig.WorkCalendar().get_params())
+    text = (MODELS / "default.toml").read_text(encoding="utf-8").split("[calendar]")[1]
+    shown_keys = {ln[2:].split(" = ")[0] for ln in text.splitlines() if ln.startswith("# ")}
+    assert shown_keys == keys
+
+
+# --------------------------------------------------------------------------- plan and report
+
+
+@pytest.fixture(scope="module")
+def scored(province, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scored")
+    out = folder / "flags.csv"
+    args = ["score", str(province["cases"]), "--model", str(province["model"]), "--out", str(out)]
+    assert main([*args, "--entities", "handler_id,unit_id", "-q"]) == EXIT_OK
+    return {
+        "flags": out,
+        "officers": folder / "flags.officers.csv",
+        "units": folder / "flags.units.csv",
+    }
+
+
+def test_plan_from_score_outputs(scored, tmp_path, capsys):
+    out = tmp_path / "plan.csv"
+    args = ["plan", "--entities", str(scored["officers"]), "--flags", str(scored["flags"])]
+    assert (
+        main([*args, "--budget", "5", "--random-share", "0.2", "--seed", "3", "--out", str(out)])
+        == 0
+    )
+    printed = capsys.readouterr().out
+    plan = pd.read_csv(out, encoding="utf-8-sig")
+    assert plan["selected_by"].tolist() == ["risk"] * 4 + ["random"]
+    assert plan["dossiers"].str.count(",").max() == 4  # five dossiers per officer
+    assert "inspection plan: 5 officers, 4 by risk, 1 at random" in printed
+    again = tmp_path / "again.csv"
+    assert (
+        main(
+            [
+                *args,
+                "--budget",
+                "5",
+                "--random-share",
+                "0.2",
+                "--seed",
+                "3",
+                "--out",
+                str(again),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    assert pd.read_csv(again, encoding="utf-8-sig").equals(plan)
+
+
+def test_plan_without_seed_prints_the_one_drawn(scored, tmp_path, capsys):
+    args = [
+        "plan",
+        "--entities",
+        str(scored["units"]),
+        "--budget",
+        "1",
+        "--out",
+        str(tmp_path / "p.json"),
+    ]
+    assert main(args) == EXIT_OK
+    assert "random draw: seed" in capsys.readouterr().err
+    assert pd.read_json(tmp_path / "p.json")["unit_id"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--budget", "999"], "The 'budget' parameter of plan_inspections must be at most"),
+        (["--budget", "2", "--entities", "no/such.csv"], "does not exist"),
+    ],
+)
+def test_plan_bad_input_exits_2(scored, tmp_path, extra, message, capsys):
+    args = ["plan", "--entities", str(scored["officers"]), "--out", str(tmp_path / "p.csv")]
+    assert main([*args, *extra]) == EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err
+
+
+@needs_report
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_report_writes_html(province, tmp_path, lang, capsys):
+    out = tmp_path / "report.html"
+    args = ["report", str(province["cases"]), "--model", str(province["model"]), "--out", str(out)]
+    assert main([*args, "--lang", lang, "--seed", "0"]) == EXIT_OK
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html
+    assert "writing report ..." in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- CSV injection
+
+
+FORMULAS = {
+    "case_id": '=HYPERLINK("http://example.com/x","open")',
+    "handler_id": "+cmd|' /C calc'!A0",
+    "unit_id": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "applicant_id": "-2+3",
+}
+
+
+def test_csv_outputs_neutralise_formulas_from_user_data(tmp_path):
+    """Ids that a spreadsheet would run as formulas reach every CSV output inert."""
+    sim = isig.simulate(3000, random_state=1)
+    cases = sim.cases.copy()
+    officer, unit = cases["handler_id"].iloc[0], cases["unit_id"].iloc[0]
+    cases["handler_id"] = cases["handler_id"].replace({officer: FORMULAS["handler_id"]})
+    cases["unit_id"] = cases["unit_id"].replace({unit: FORMULAS["unit_id"]})
+    cases.loc[cases.index[0], "case_id"] = FORMULAS["case_id"]
+    cases.loc[cases.index[:50], "applicant_id"] = FORMULAS["applicant_id"]
+    source = tmp_path / "cases.parquet"
+    cases.to_parquet(source)
+    model = tmp_path / "m.joblib"
+    assert main(["fit", str(source), "--model", str(model), "-q"]) == EXIT_OK
+    flags = tmp_path / "flags.csv"
+    args = ["score", str(source), "--model", str(model), "--out", str(flags)]
+    assert main([*args, "--entities", "handler_id,unit_id", "-q"]) == EXIT_OK
+    plan = tmp_path / "plan.csv"
+    args = ["plan", "--entities", str(tmp_path / "flags.officers.csv"), "--flags", str(flags)]
+    assert (
+        main(
+            [
+                *args,
+                "--budget",
+                str(cases["handler_id"].nunique()),
+                "--seed",
+                "0",
+                "--out",
+                str(plan),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    seen = set()
+    for path in (flags, tmp_path / "flags.officers.csv", tmp_path / "flags.units.csv", plan):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        for row in rows[1:]:
+            for header, cell in zip(rows[0], row, strict=True):
+                if cell[:1] in ("=", "+", "@", "-", "\t", "\r"):
+                    assert header not in (
+                        "case_id",
+                        "handler_id",
+                        "unit_id",
+                        "reasons",
+                        "dossiers",
+                        "dossier_reasons",
+                    )
+                    float(cell)  # only numbers may start with a sign
+                seen.update(v for v in FORMULAS.values() if "'" + v in cell)
+    assert seen >= {FORMULAS["case_id"], FORMULAS["handler_id"], FORMULAS["unit_id"]}
+
+
+# --------------------------------------------------------------------------- progress, logging, errors
+
+
+def test_progress_is_plain_lines_off_a_terminal_and_silent_when_quiet(province, tmp_path, capsys):
+    args = ["score", str(province["cases"]), "--model", str(province["model"])]
+    assert main([*args, "--out", str(tmp_path / "f.csv")]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "\r" not in err and "\033" not in err
+    assert [line.split(" ...")[0] for line in err.splitlines()] == [
+        "loading model", "reading cases", "scoring", "writing flags",
+    ]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path / "g.csv"), "--quiet"]) == EXIT_OK
+    assert capsys.readouterr() == ("", "")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_draws_a_bar_on_a_terminal():
+    stream = _Terminal()
+    progress = Progress(2, stream=stream)
+    assert progress.live
+    with progress.step("reading cases") as step:
+        time.sleep(0.3)
+        step.note("10 rows")
+    text = stream.getvalue()
+    assert "\r[----------" in text and "1/2 reading cases" in text
+    assert text.endswith("\r\033[Kreading cases ... 10 rows (0.3 s)\n")
+
+
+def test_an_error_during_a_step_prints_no_step_line():
+    stream = io.StringIO()
+    with pytest.raises(RuntimeError), Progress(1, stream=stream).step("scoring"):
+        raise RuntimeError("boom")
+    assert stream.getvalue() == ""
+
+
+def test_library_warnings_become_one_log_line(monkeypatch, capsys):
+    from integrity_signals.commands import data
+
+    def warn(args):
+        warnings.warn("42.0% of cases are flagged", UserWarning, stacklevel=1)
+        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=1)
+        return EXIT_OK
+
+    monkeypatch.setattr(data, "validate", warn)
+    assert main(["validate", "x.csv"]) == EXIT_OK
+    assert capsys.readouterr().err == "warning: 42.0% of cases are flagged\n"
+
+
+def test_an_internal_error_exits_3_not_1(monkeypatch, capsys):
+    from integrity_signals.commands import data
+
+    def crash(args):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(data, "validate", crash)
+    assert main(["validate", "x.csv"]) == EXIT_INTERNAL == 3
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "--debug" in err and err[-1] == "\n"

@@ -200,12 +200,15 @@ def test_broker_against_legitimate_heavy_filer():
     f = HandlerFeatures().fit_transform(frame(rows, submitted_at="2025-03-03"))
     broker, law = f.iloc[80], f.iloc[89]  # law office row 89 went to h2
     assert broker["handlers__pair_cases"] == 8 and law["handlers__pair_cases"] == 2
-    # h1 handles 30 of 96 cases: P(h1) = 30/96 (one procedure, one unit, shrinkage to the unit share)
-    q = 30 / 96
+    # one vote per applicant: 80 citizens (20 per officer), the broker's 8 dossiers count 1 (all h1),
+    # the law office's 8 count 1 (a quarter per officer): P(h1) = (20 + 1 + 1/4) / 82
+    q = 21.25 / 82
     assert broker["handlers__pair_expected"] == pytest.approx(8 * q)
-    assert broker["handlers__pair_p"] == pytest.approx(stats.binom.sf(7, 8, q))
+    assert broker["handlers__pair_p"] == pytest.approx(
+        stats.binom.sf(7, 8, 1.25 * q)
+    )  # steering tolerance
     assert broker["handlers__pair_p"] < 1e-3 and law["handlers__pair_p"] > 0.3
-    assert law["handlers__pair_lift"] == pytest.approx(2 / (8 * 22 / 96))
+    assert law["handlers__pair_lift"] == pytest.approx(2 / (8 * 20.25 / 82))
     assert f["handlers__pair_p"].iloc[0] == 1.0  # a single dossier is not a pattern
     assert broker["handlers__applicant_handlers"] == 1 and law["handlers__applicant_handlers"] == 4
 

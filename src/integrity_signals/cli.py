@@ -1,8 +1,13 @@
-"""The ``integrity-signals`` command line.
+"""The ``integrity-signals`` command line: the parser; the commands are in :mod:`.commands`.
 
-Exit codes: 0 success; 1 the job ran but input rows were quarantined; 2 bad
-input (unusable file, missing column, bad option) or an unusable model file.
-Errors are one line on stderr; ``--debug`` shows the traceback.
+Exit codes: 0 success; 1 the job ran but input rows were quarantined (they
+are written next to the output as ``<output stem>.rejects.csv``); 2 bad input
+(unusable file, missing column, bad option or configuration) or an unusable
+model file; 3 an internal error (a bug: please report it with the
+``--debug`` traceback); 130 interrupted. Errors are one line on stderr;
+``--debug`` shows the traceback. Progress goes to stderr (a bar on a
+terminal, one line per step otherwise, nothing with ``--quiet``), results to
+stdout.
 """
 
 from __future__ import annotations
@@ -10,22 +15,56 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
+from .commands._shared import EXIT_BAD_INPUT, EXIT_OK, EXIT_QUARANTINED, parse_levels
 from .exceptions import IntegritySignalsError
+from .export import FORMATS
+from .progress import ConsoleHandler
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_QUARANTINED", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_QUARANTINED", "main"]
 
-EXIT_OK = 0
-EXIT_QUARANTINED = 1
-EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 log = logging.getLogger("integrity_signals")
+
+_EXIT_STATUS = (
+    "exit status: 0 ok, 1 some input rows quarantined (written to <output stem>.rejects.csv), "
+    "2 bad input or model file"
+)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
+
+
+# --------------------------------------------------------------------------- option types
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number in [0, 1], got {text}")
+    return value
+
+
+# --------------------------------------------------------------------------- option groups
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -33,150 +72,138 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
 
 
-def _reader_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
+def _reader_options(p: argparse.ArgumentParser, what: str = "the case file") -> None:
+    g = p.add_argument_group(f"reading {what}")
+    g.add_argument(
         "--columns",
         metavar="MAP",
         help="column map file (.toml or .json) from your headers to canonical names",
     )
-    p.add_argument(
+    g.add_argument(
         "--monthfirst",
         action="store_true",
         help="read 03/04/2025 as March 4 (default: day first, 3 April)",
     )
-    p.add_argument(
+    g.add_argument(
         "--encoding", help="CSV encoding (default: from the BOM, else UTF-8; e.g. cp1258)"
     )
-    p.add_argument("--delimiter", help="CSV delimiter (default: sniffed from the header)")
-    p.add_argument("--sheet", default=0, help="Excel sheet name or 0-based number (default 0)")
-    p.add_argument(
+    g.add_argument("--delimiter", help="CSV delimiter (default: sniffed from the header)")
+    g.add_argument("--sheet", default=0, help="Excel sheet name or 0-based number (default 0)")
+    g.add_argument(
         "--tz", default="Asia/Ho_Chi_Minh", help="time zone for timestamps with an offset"
     )
 
 
-def _sheet(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
-def _cmd_validate(args) -> int:
-    from .catalog import read_catalog
-    from .export import write_table
-    from .io import read_cases
-
-    if args.catalog:
-        data = read_catalog(
-            args.file,
-            args.columns,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            sheet_name=_sheet(args.sheet),
-        )
+def _plan_options(p: argparse.ArgumentParser, *, budget_required: bool) -> None:
+    if budget_required:
+        p.add_argument("--budget", type=_positive_int, required=True, help="entities to inspect")
     else:
-        data = read_cases(
-            args.file,
-            args.columns,
-            dayfirst=not args.monthfirst,
-            tz=args.tz,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            sheet_name=_sheet(args.sheet),
+        p.add_argument(
+            "--budget",
+            type=_positive_int,
+            help="officers in the inspection plan (default 10, or all if fewer)",
         )
-    if not args.quiet:
-        print(data.summary())
-        if len(data.rejects):
-            shown = data.rejects.head(args.show)
-            print(f"first {len(shown)} problems:")
-            for r in shown.itertuples(index=False):
-                print(f"  row {r.row}: {r.message}")
-    if args.rejects:
-        path = write_table(data.rejects, args.rejects)
-        if not args.quiet:
-            print(f"rejects written to {path}")
-    return EXIT_QUARANTINED if data.n_rejected else EXIT_OK
-
-
-def _cmd_simulate(args) -> int:
-    from .simulation import simulate, write_simulation
-
-    sim = simulate(
-        args.cases,
-        n_units=args.units,
-        months=args.months,
-        corruption=args.corruption,
-        random_state=args.seed,
+    p.add_argument(
+        "--random-share",
+        type=_share,
+        default=0.1,
+        metavar="F",
+        help="share of the budget drawn at random, for an unbiased problem rate (default 0.1)",
     )
-    written = write_simulation(
-        sim,
-        args.out,
-        truth_path=args.truth,
-        catalog_path=args.catalog,
-        fmt=args.format,
-        vietnamese_headers=args.vietnamese_headers,
+
+
+def _seed_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help="seed of the random draw (default: a fresh one, printed, so that the random "
+        "part of the plan cannot be predicted)",
     )
-    if not args.quiet:
-        n_corrupt = int(sim.truth["is_corrupt"].sum())
-        print(
-            f"simulated {len(sim.cases):,} cases in {sim.cases['unit_id'].nunique()} units; "
-            f"{n_corrupt:,} corrupt cases ({n_corrupt / max(len(sim.cases), 1):.1%})"
-        )
-        for kind, path in written.items():
-            print(f"{kind} written to {path}")
-    return EXIT_OK
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
-    return value
+def _parser(sub, name: str, help: str, description: str, example: str, status: str = _EXIT_STATUS):
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=f"example:\n  {example}\n\n{status}",
+        formatter_class=_Formatter,
+    )
+
+
+# --------------------------------------------------------------------------- the parser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .commands import data, demo, inspection, scoring
+
     parser = argparse.ArgumentParser(
         prog="integrity-signals",
         description="Ranked, explained risk flags from administrative-procedure records.",
-        epilog="Exit codes: 0 ok, 1 some input rows quarantined, 2 bad input or model file.",
+        epilog=(
+            "start with:\n  integrity-signals demo\n\n"
+            "exit codes: 0 ok, 1 some input rows quarantined, 2 bad input or model file, "
+            "3 internal error"
+        ),
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
+    # ---- demo
+    p = _parser(
+        sub,
+        "demo",
+        "the whole job on a simulated province: flags, rankings, plan, report, model",
+        "Simulate a province with planted schemes, fit a model, score the dossiers, officers and "
+        "units, plan inspections and write flags.csv, officers.csv, units.csv, plan.csv, "
+        "report.html and model.joblib to DIR; print the top officers with their reasons.",
+        "integrity-signals demo --out integrity-demo --cases 50000 --lang vi",
+        "exit status: 0 ok, 2 bad option",
+    )
+    p.add_argument(
+        "--out", default="integrity-demo", metavar="DIR", help="folder (default ./integrity-demo/)"
+    )
+    p.add_argument(
+        "--cases", type=_positive_int, default=50_000, metavar="N", help="dossiers (default 50000)"
+    )
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
+    _plan_options(p, budget_required=False)
+    p.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
+    _common(p)
+    p.set_defaults(handler=demo.demo)
+
+    # ---- validate
+    p = _parser(
+        sub,
         "validate",
-        help="check a case file (or a catalog) against the data contract",
-        description=(
-            "Read a case file (CSV, Parquet, .xlsx), map its columns, parse dates and amounts, and "
-            "report every row that breaks the contract by reason."
-        ),
-        epilog=(
-            "example:\n  integrity-signals validate examples/data/ho_so_mau.csv "
-            "--rejects rejects.csv\n\nexit status: 0 all rows valid, 1 some rows quarantined, "
-            "2 unusable file"
-        ),
-        formatter_class=_Formatter,
+        "check a case file (or a catalog) against the data contract",
+        "Read a case file (CSV, Parquet, .xlsx), map its columns, parse dates and amounts, and "
+        "report every row that breaks the contract by reason.",
+        "integrity-signals validate examples/data/ho_so_mau.csv --rejects rejects.csv",
+        "exit status: 0 all rows valid, 1 some rows quarantined, 2 unusable file",
     )
     p.add_argument("file", help="case file: .csv/.tsv/.txt[.gz], .parquet or .xlsx")
-    _reader_options(p)
+    _reader_options(p, "the file")
     p.add_argument("--rejects", metavar="OUT", help="write the rejects table (.csv/.parquet/.json)")
     p.add_argument("--catalog", action="store_true", help="the file is a procedure catalog")
     p.add_argument(
         "--show", type=int, default=10, metavar="N", help="problems to print (default 10)"
     )
     _common(p)
-    p.set_defaults(handler=_cmd_validate)
+    p.set_defaults(handler=data.validate)
 
-    p = sub.add_parser(
+    # ---- simulate
+    p = _parser(
+        sub,
         "simulate",
-        help="write a simulated province with ground truth",
-        description=(
-            "Simulate a province of dossiers with honest confounders and labelled corruption "
-            "schemes (see docs/simulation.md), and write the cases, the truth and the catalog."
-        ),
-        epilog=(
-            "example:\n  integrity-signals simulate --cases 50000 --out cases.csv "
-            "--truth truth.csv --catalog catalog.csv --vietnamese-headers"
-        ),
-        formatter_class=_Formatter,
+        "write a simulated province with ground truth",
+        "Simulate a province of dossiers with honest confounders and labelled corruption "
+        "schemes (see docs/simulation.md), and write the cases, the truth and the catalog.",
+        "integrity-signals simulate --cases 50000 --out cases.csv --truth truth.csv "
+        "--catalog catalog.csv --vietnamese-headers",
+        "exit status: 0 ok, 2 bad option",
     )
     p.add_argument("--cases", type=_positive_int, default=50_000, help="number of dossiers")
     p.add_argument("--units", type=_positive_int, help="number of communes / wards")
@@ -195,8 +222,126 @@ def build_parser() -> argparse.ArgumentParser:
         help="Vietnamese headers, dd/mm/yyyy dates and 1.500.000 amounts, like a real export",
     )
     _common(p)
-    p.set_defaults(handler=_cmd_simulate)
+    p.set_defaults(handler=data.simulate)
+
+    # ---- fit
+    p = _parser(
+        sub,
+        "fit",
+        "learn peer baselines from a reference period and save the model",
+        "Fit a risk model on a reference period (e.g. a year of dossiers) and save it to one "
+        "file. Invalid rows are left out, written to <model stem>.rejects.csv and reported. "
+        "Model files run code when loaded: keep them where only you can write.",
+        "integrity-signals fit cases_2025.csv --catalog catalog.csv --config models/strict.toml "
+        "--model models/province-2025.joblib",
+    )
+    p.add_argument("cases", metavar="CASES", help="reference cases: .csv[.gz], .parquet or .xlsx")
+    p.add_argument("--catalog", metavar="FILE", help="procedure catalog (statutory days, fees)")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML with [model] RiskModel parameters and [calendar] (see models/default.toml)",
+    )
+    p.add_argument(
+        "--model",
+        default=str(scoring.DEFAULT_MODEL),
+        metavar="OUT",
+        help=f"model file to write (default {scoring.DEFAULT_MODEL})",
+    )
+    _reader_options(p, "CASES")
+    _common(p)
+    p.set_defaults(handler=scoring.fit)
+
+    # ---- score
+    p = _parser(
+        sub,
+        "score",
+        "score a batch of cases with a saved model",
+        "Score every case of a batch with a saved model (the baselines of its reference "
+        "period): risk score, rank, flagged, reasons. With --entities also officers and units, "
+        "written next to the flags as <out stem>.officers.<ext> and <out stem>.units.<ext>.",
+        "integrity-signals score cases_2026-01.csv --model models/province-2025.joblib "
+        "--out out/flags_2026-01.csv --entities handler_id,unit_id",
+    )
+    p.add_argument("cases", metavar="CASES", help="cases to score: .csv[.gz], .parquet or .xlsx")
+    p.add_argument("--model", required=True, metavar="FILE", help="model file from fit")
+    p.add_argument("--out", required=True, metavar="FLAGS", help="case flags file to write")
+    p.add_argument(
+        "--entities",
+        type=parse_levels,
+        metavar="handler_id,unit_id",
+        help="also rank these levels (officers, units)",
+    )
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from --out)")
+    _reader_options(p, "CASES")
+    _common(p)
+    p.set_defaults(handler=scoring.score)
+
+    # ---- plan
+    p = _parser(
+        sub,
+        "plan",
+        "pick whom to inspect: the riskiest plus a random share",
+        "Select --budget officers (or units) from a ranking written by score or demo: the "
+        "riskiest, plus a random share drawn with known inclusion probabilities so that the "
+        "inspection outcomes estimate the problem rate of all of them. With --flags, each "
+        "planned entity gets its riskiest dossiers to pull.",
+        "integrity-signals plan --entities out/flags.officers.csv --flags out/flags.csv "
+        "--budget 10 --random-share 0.2 --out plan.csv",
+        "exit status: 0 ok, 2 bad input",
+    )
+    p.add_argument(
+        "--entities",
+        required=True,
+        metavar="FILE",
+        help="officers or units file (.csv/.parquet/.json) from score --entities or demo",
+    )
+    _plan_options(p, budget_required=True)
+    p.add_argument(
+        "--max-per-unit", type=_positive_int, metavar="N", help="risk-selected per unit at most"
+    )
+    p.add_argument("--flags", metavar="FILE", help="case flags from score: list dossiers to pull")
+    p.add_argument(
+        "--dossiers", type=_positive_int, default=5, metavar="N", help="dossiers per entity"
+    )
+    _seed_option(p)
+    p.add_argument("--out", required=True, metavar="PLAN", help="plan file to write")
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from --out)")
+    _common(p)
+    p.set_defaults(handler=inspection.plan)
+
+    # ---- report
+    p = _parser(
+        sub,
+        "report",
+        "write the self-contained HTML report of a batch",
+        "Score a batch with a saved model and write one HTML file for inspectors: officers and "
+        "units ranked with reasons, an inspection plan, charts and the dossiers to pull. It "
+        "opens offline and prints.",
+        "integrity-signals report cases_2026-01.csv --model models/province-2025.joblib "
+        "--out report.html --lang vi",
+    )
+    p.add_argument("cases", metavar="CASES", help="cases to report on")
+    p.add_argument("--model", required=True, metavar="FILE", help="model file from fit")
+    p.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
+    p.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
+    _plan_options(p, budget_required=False)
+    _seed_option(p)
+    _reader_options(p, "CASES")
+    _common(p)
+    p.set_defaults(handler=inspection.report)
     return parser
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings as one log line: the library's own (UserWarning) for the user, the rest for --debug."""
+    if issubclass(category, UserWarning):
+        log.warning("warning: %s", message)
+    else:
+        log.debug("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,14 +349,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.DEBUG if args.debug else (logging.ERROR if args.quiet else logging.INFO)
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    handler = ConsoleHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    saved = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.handler(args)
     except (IntegritySignalsError, OSError, ValueError) as exc:
         if args.debug:
             raise
-        print(f"integrity-signals {args.command}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        print(f"integrity-signals {args.command}: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"integrity-signals {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"integrity-signals {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(a bug: rerun with --debug for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
 
 
 if __name__ == "__main__":  # pragma: no cover

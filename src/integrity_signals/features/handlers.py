@@ -2,7 +2,8 @@
 
 ``fit`` learns how each unit assigns each procedure to its officers,
 ``P(officer | procedure, unit)``, shrunk towards the officer's share of the
-unit. The pair counts themselves are relational within the batch being
+unit, counting every applicant once (one vote each, whatever the number of
+dossiers) so that a broker's steered dossiers do not become the norm. The pair counts themselves are relational within the batch being
 transformed (how many of this applicant's dossiers in the batch went to this
 officer), as are the officer concentration figures. Legitimate heavy filers
 (law offices, notaries) spread over officers by the normal assignment have a
@@ -32,6 +33,23 @@ def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     group, _ = pd.factorize(codes)
     size = np.bincount(group)
     return size[group], group
+
+
+#: A concentration counts as steering only beyond this multiple of the assignment share:
+#: a law office whose 179 dossiers split 107 / 72 between two officers (0.60 against 0.52) is not a
+#: broker, however significant a plain binomial test would find that gap.
+STEERING_TOLERANCE = 1.25
+
+
+def steering_share(q: np.ndarray) -> np.ndarray:
+    """The null share of the pair test: the assignment share times the steering tolerance."""
+    return np.minimum(STEERING_TOLERANCE * np.asarray(q, dtype=np.float64), 1.0)
+
+
+def _weighted_counts(keys: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and the summed weight of each."""
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    return uniq, np.bincount(inverse, weight, len(uniq))
 
 
 def _distinct(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
@@ -81,7 +99,7 @@ class HandlerFeatures(CaseTransformer):
         _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair_cases / pair_expected"),
         _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
-           "binomial tail P(X >= pair_cases); 1 for a single dossier"),
+           "binomial tail P(X >= pair_cases) at 1.25x the expected share; 1 for a single dossier"),
         _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
            "share of the officer's cases from its top applicants (batch)"),
         _S("officer_concentration_p", ("applicant_id", "handler_id"), "applicant_na",
@@ -148,14 +166,17 @@ class HandlerFeatures(CaseTransformer):
         p, u, h = self._codes(ctx)
         n_u, n_h = len(self.units_), len(self.handlers_)
         pu = p * n_u + u
-        pu_keys, pu_counts = np.unique(pu, return_counts=True)
-        puh_keys, puh_counts = np.unique(pu * n_h + h, return_counts=True)
-        hu_keys, hu_counts = np.unique(u * n_h + h, return_counts=True)
+        # Each applicant has one vote in the assignment pattern, however many dossiers it
+        # filed: a broker steered to one officer must not teach the model that this officer
+        # "normally" gets the broker's procedures.
+        weight = self._applicant_weights(ctx)
+        pu_keys, pu_counts = _weighted_counts(pu, weight)
+        puh_keys, puh_counts = _weighted_counts(pu * n_h + h, weight)
+        hu_keys, hu_counts = _weighted_counts(u * n_h + h, weight)
+        unit_total = np.bincount(u, weight, minlength=n_u)
         self.pu_count_ = KeyTable(pu_keys, pu_counts)
         self.puh_count_ = KeyTable(puh_keys, puh_counts)
-        self.unit_share_ = KeyTable(
-            hu_keys, hu_counts / np.bincount(u, minlength=n_u)[hu_keys // n_h]
-        )
+        self.unit_share_ = KeyTable(hu_keys, hu_counts / unit_total[hu_keys // n_h])
         self.unit_officers_ = np.bincount(hu_keys // n_h, minlength=n_u).astype(np.float64)
         active_pu = puh_keys // n_h  # pu of each (pu, officer) seen
         share = self.unit_share_.get((active_pu % n_u) * n_h + puh_keys % n_h)
@@ -178,6 +199,13 @@ class HandlerFeatures(CaseTransformer):
             np.full(n_u, overall), 20.0,
         )  # fmt: skip
         self.receiver_overall_ = float(overall)
+
+    @staticmethod
+    def _applicant_weights(ctx: CaseContext) -> np.ndarray:
+        """1 / (the applicant's dossiers) per case; 1 where no applicant is recorded."""
+        a, _ = ctx.factorized("applicant_id")
+        sizes = np.bincount(np.maximum(a, 0))[np.maximum(a, 0)] if ctx.n else np.ones(0)
+        return np.where(a >= 0, 1.0 / np.maximum(sizes, 1), 1.0)
 
     def _receiver(self, ctx: CaseContext) -> np.ndarray:
         return ctx.memo("handlers.receiver", lambda: self._compute_receiver(ctx))
@@ -271,7 +299,7 @@ class HandlerFeatures(CaseTransformer):
         k, n, e = pairs["pair_cases"], pairs["applicant_cases"], pairs["expected"]
         with np.errstate(invalid="ignore", divide="ignore"):
             q = np.clip(e / n, 1e-6, 1.0)
-            pair_p = np.where(k >= 2, stats.binom.sf(k - 1, n, q), 1.0)
+            pair_p = np.where(k >= 2, stats.binom.sf(k - 1, n, steering_share(q)), 1.0)
         _, conc_p, _ = self.concentration_ref_.tails(
             np.zeros(ctx.n, dtype=np.int64), pairs["top_share"]
         )

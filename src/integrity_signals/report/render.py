@@ -1,0 +1,228 @@
+"""Render the report: compute what the caller did not pass, then assemble the sections."""
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from ..exceptions import SchemaError
+from ..planning import plan_dossiers, plan_inspections
+from ..validation import REJECT_COLUMNS, CaseData, check_cases
+from .charts import charts_section
+from .dossiers import case_anchors, dossiers_section
+from .formatting import fmt_date, fmt_number
+from .html import Markup, join, page, tag
+from .labels import text_for
+from .plan import plan_section
+from .sections import coverage_section, entity_section, summary_section
+
+__all__ = ["render_report", "write_report"]
+
+#: Plan made when none is passed: this many officers (or all, if fewer), 10 % of them at random.
+DEFAULT_BUDGET = 10
+DEFAULT_RANDOM_SHARE = 0.1
+#: Dossiers listed per planned officer.
+PLAN_DOSSIERS = 5
+
+_NEEDED = {
+    "flags": ("case_id", "risk_score", "rank", "flagged", "reasons", "handler_id", "unit_id"),
+    "officers": ("handler_id", "risk_score", "rank", "flagged"),
+    "units": ("unit_id", "risk_score", "rank", "flagged"),
+    "plan": ("selected_by", "inclusion_probability"),
+}
+_SECTIONS = ("summary", "coverage", "officers", "units", "plan", "charts", "dossiers")
+_SECTION_LABELS = ("summary", "coverage", "ranked_officers", "ranked_units", "plan", "charts",
+                   "top_dossiers")  # fmt: skip
+
+
+def _require(frame, name: str, func: str) -> pd.DataFrame:
+    needed = _NEEDED[name]
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"The {name!r} parameter of {func} must be None or a DataFrame. "
+            f"Got {type(frame).__name__} instead."
+        )
+    missing = [c for c in needed if c not in frame.columns]
+    if name == "plan" and not any(c in frame.columns for c in ("handler_id", "unit_id")):
+        missing.append("handler_id or unit_id")
+    if missing:
+        raise SchemaError(
+            f"The {name!r} parameter of {func} must be a frame with the columns {list(needed)}. "
+            f"Got one without {missing} instead. Pass the output of RiskModel or "
+            "plan_inspections, or leave it out to have it computed."
+        )
+    return frame
+
+
+def _batch(data, func: str) -> CaseData:
+    """The cases as a CaseData, so that every model call reuses one batch's evidence."""
+    if isinstance(data, CaseData):
+        return data
+    cases = check_cases(data, context=func)
+    return CaseData(cases, pd.DataFrame(columns=REJECT_COLUMNS), len(cases))
+
+
+def _seed(model) -> int:
+    state = getattr(model, "random_state", None)
+    return int(state) if isinstance(state, numbers.Integral) else 0
+
+
+def _explain(model, case_id, batch: CaseData):
+    try:
+        return model.explain(case_id, data=batch)
+    except KeyError:  # a case in flags that is not in data
+        return None
+
+
+def _header_meta(cases: pd.DataFrame, text, lang) -> str:
+    today = fmt_date(pd.Timestamp.now(), lang)
+    submitted = cases["submitted_at"]
+    period = f"{fmt_date(submitted.min(), lang)} {text['to']} {fmt_date(submitted.max(), lang)}"
+    counts = [
+        f"{text['cases']}: {fmt_number(len(cases), lang)}",
+        f"{text['units']}: {fmt_number(cases['unit_id'].nunique(), lang)}",
+        f"{text['officers']}: {fmt_number(cases['handler_id'].nunique(), lang)}",
+    ]
+    return " · ".join([f"{text['generated']}: {today}", f"{text['period']}: {period}", *counts])
+
+
+def _footer(model, text, lang) -> str:
+    from .. import __version__
+
+    fitted = getattr(model, "fitted_at_", None)
+    return text["footer"].format(
+        version=__version__,
+        fitted=fmt_date(fitted, lang) if fitted else "–",
+        n_reference=fmt_number(getattr(model, "n_reference_", None), lang),
+    )
+
+
+def render_report(
+    model,
+    data,
+    *,
+    flags=None,
+    officers=None,
+    units=None,
+    plan=None,
+    lang="en",
+    title=None,
+    top_cases=50,
+) -> str:
+    """A self-contained HTML report for inspectors: rankings, reasons, plan, charts, evidence.
+
+    The page has no script and references nothing outside itself: it opens
+    offline and prints. Every value from the data (ids, reasons) is
+    HTML-escaped.
+
+    Parameters
+    ----------
+    model : RiskModel
+        A fitted model.
+    data : CaseData or DataFrame
+        The scored batch (a DataFrame must be fully valid).
+    flags, officers, units : DataFrame, optional
+        ``model.score(data)``, ``model.score_entities(data, "handler_id")`` and
+        ``model.score_entities(data, "unit_id")``; computed when not given.
+    plan : DataFrame, optional
+        An inspection plan from :func:`~integrity_signals.plan_inspections`.
+        By default 10 officers (all if fewer), 10 % of them drawn at random
+        with the model's ``random_state`` (0 if it has none).
+    lang : {"en", "vi"}, default "en"
+        Language of the labels. Reason sentences are the model's, in English.
+    title : str, optional
+        Page title; by default "Risk report..." in ``lang``.
+    top_cases : int, default 50
+        Riskiest dossiers listed with their evidence (flagged first).
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> import integrity_signals as isig
+    >>> from integrity_signals.report import render_report
+    >>> sim = isig.simulate(3_000, random_state=0)
+    >>> model = isig.RiskModel(random_state=0).fit(sim.cases, catalog=sim.catalog)
+    >>> html = render_report(model, sim.cases, lang="vi", top_cases=5)
+    >>> html.startswith("<!DOCTYPE html>"), '<html lang="vi">' in html
+    (True, True)
+    """
+    func = "render_report"
+    text = text_for(lang, func)
+    if isinstance(top_cases, bool) or not isinstance(top_cases, numbers.Integral) or top_cases < 0:
+        raise ValueError(
+            f"The 'top_cases' parameter of {func} must be an int >= 0. Got {top_cases!r} instead."
+        )
+    if title is not None and not isinstance(title, str):
+        raise TypeError(
+            f"The 'title' parameter of {func} must be None or a str. Got {type(title).__name__} instead."
+        )
+    check_is_fitted(model, "coverage_")
+    batch = _batch(data, func)
+    cases = batch.cases
+    flags = model.score(batch) if flags is None else _require(flags, "flags", func)
+    if officers is None:
+        officers = model.score_entities(batch, level="handler_id")
+    officers = _require(officers, "officers", func)
+    if units is None:
+        units = model.score_entities(batch, level="unit_id")
+    units = _require(units, "units", func)
+    if plan is None:
+        plan = plan_inspections(
+            officers,
+            budget=min(DEFAULT_BUDGET, len(officers)),
+            random_share=DEFAULT_RANDOM_SHARE,
+            random_state=_seed(model),
+            flags=flags,
+            n_dossiers=PLAN_DOSSIERS,
+        )
+    plan = _require(plan, "plan", func)
+    dossiers = plan_dossiers(plan, flags, n_dossiers=PLAN_DOSSIERS) if len(plan) else None
+
+    top = flags.sort_values(["flagged", "rank"], ascending=[False, True], kind="stable")
+    top = top.head(int(top_cases))
+    anchors = case_anchors(top["case_id"])
+    evidence = {cid: _explain(model, cid, batch) for cid in top["case_id"]}
+
+    nav = tag(
+        "nav",
+        join(tag("a", text[label], href=f"#{anchor}") for anchor, label in
+             zip(_SECTIONS, _SECTION_LABELS, strict=True)),
+    )  # fmt: skip
+    body = join(
+        [
+            nav,
+            summary_section(flags, officers, units, model.fdr, text, lang),
+            coverage_section(model.coverage_, officers, text, lang),
+            entity_section(officers, "handler_id", text, lang),
+            entity_section(units, "unit_id", text, lang),
+            plan_section(plan, dossiers, anchors, text, lang),
+            charts_section(flags, officers, model.coverage_, text, lang),
+            dossiers_section(top, cases, evidence, anchors, text, lang),
+        ]
+    )
+    return page(
+        lang=lang,
+        title=title if title is not None else text["title"],
+        meta=_header_meta(cases, text, lang),
+        body=Markup(body),
+        footer=_footer(model, text, lang),
+    )
+
+
+def write_report(path, model, data, **kwargs) -> Path:
+    """Write :func:`render_report` to ``path`` (UTF-8), creating missing folders; return the path.
+
+    Takes the same arguments as :func:`render_report`.
+    """
+    html = render_report(model, data, **kwargs)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
