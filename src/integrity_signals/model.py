@@ -173,12 +173,18 @@ class RiskModel(BaseEstimator):
         p = self.tails_.pvalues(features)
         self.tails_.fit(p, *groups)
         events, expected = self.tails_.events(p), self.tails_.expected(p, *groups, features)
-        self.entity_tests_ = {}
+        self.entity_tests_, self.history_ = {}, {}
         in_person = _in_person(cases)
         for level in LEVELS:
             codes, ids = _codes(cases[level])
             observed, predicted, _ = _entity_stats(codes, len(ids), events, expected, in_person)
-            self.entity_tests_[level] = EntityRateTest().fit(observed, predicted)
+            test = EntityRateTest().fit(observed, predicted)
+            self.entity_tests_[level] = test
+            calibrated = test.calibrate(predicted)
+            self.history_[level] = {
+                "ids": ids, "observed": observed, "expected": calibrated,
+                "p": test.pvalues(observed, calibrated),
+            }  # fmt: skip
         fees = (
             cases["fee_charged"].to_numpy(dtype=float, na_value=np.nan)
             if "fee_charged" in cases
@@ -209,6 +215,14 @@ class RiskModel(BaseEstimator):
                 (self.officers_, "handler_id"),
             )
         )
+
+    def _history(self, level: str, ids: pd.Index) -> dict[str, np.ndarray]:
+        """The reference period's tests of these entities (NaN for entities it did not see)."""
+        past = self.history_[level]
+        pos = pd.Index(past["ids"]).get_indexer(ids)
+        seen = (pos >= 0)[:, None]
+        take = np.maximum(pos, 0)
+        return {k: np.where(seen, past[k][take], np.nan) for k in ("observed", "expected", "p")}
 
     def _coverage(self) -> dict[str, str]:
         """Feature and signal coverage: "ok" or "not applicable: no <column>" (never a silent zero)."""
@@ -251,11 +265,13 @@ class RiskModel(BaseEstimator):
                 codes, len(ids), events, expected, in_person
             )
             predicted = self.entity_tests_[level].calibrate(predicted)
-            pvals = self.entity_tests_[level].pvalues(observed, predicted)
+            batch_p = self.entity_tests_[level].pvalues(observed, predicted)
+            history = self._history(level, ids)
             digits = self.digits_.test(codes, fees, proc, len(ids))
             entities[level] = {
                 "codes": codes, "ids": ids, "observed": observed, "expected": predicted,
-                "n_signal_cases": n_cases, "p": pvals, "digits": digits,
+                "n_signal_cases": n_cases, "p": _with_history(batch_p, history["p"]),
+                "p_batch": batch_p, "history": history, "digits": digits,
             }  # fmt: skip
         officer = entities["handler_id"]
         specific = np.array([sig.specific for sig in SIGNALS])
@@ -465,7 +481,8 @@ class RiskModel(BaseEstimator):
         return out.iloc[order].reset_index(drop=True)
 
     def _entity_reasons(self, ent: dict, combined: np.ndarray) -> np.ndarray:
-        p, obs, exp, digits = ent["p"], ent["observed"], ent["expected"], ent["digits"]
+        p, obs, exp, digits = ent["p_batch"], ent["observed"], ent["expected"], ent["digits"]
+        hist = ent["history"]
         out = np.full(len(p), "", dtype=object)
         notable = np.flatnonzero(combined <= 0.05)
         for i in notable:  # loop over notable entities only (hundreds at most)
@@ -473,6 +490,11 @@ class RiskModel(BaseEstimator):
                 (p[i, j], render_entity(s.name, obs[i, j], exp[i, j]))
                 for j, s in enumerate(SIGNALS)
                 if p[i, j] <= 0.01
+            ]
+            items += [  # the reference period's record, where it says more than this batch
+                (hist["p"][i, j], "reference period: " + render_entity(s.name, hist["observed"][i, j], hist["expected"][i, j]))
+                for j, s in enumerate(SIGNALS)
+                if hist["p"][i, j] <= 0.01 and hist["p"][i, j] < p[i, j]
             ]
             if np.isfinite(digits["p_value"][i]) and digits["p_value"][i] <= 0.01:
                 worst = "first" if digits["first_p"][i] <= digits["last_two_p"][i] else "last_two"
@@ -576,6 +598,18 @@ def _entity_stats(codes, n_ids, events, expected, in_person):
 
 def _own_control() -> np.ndarray:
     return np.array([s.own_control for s in SIGNALS])
+
+
+def _with_history(batch: np.ndarray, history: np.ndarray) -> np.ndarray:
+    """Per entity and signal, the batch's test combined with the reference period's.
+
+    An officer's record in the reference period carries into later batches
+    (a month scored with last year's model knows last year's 56 self-received
+    dossiers). Cauchy combination of the two: identical p-values combine to
+    themselves, so scoring the reference period itself counts nothing twice.
+    """
+    pairs = np.stack([batch, history], axis=-1).reshape(-1, 2)
+    return cauchy_combine(pairs).reshape(batch.shape)
 
 
 def _catalog_hash(catalog) -> str | None:
