@@ -244,6 +244,9 @@ def _duplicates(ids: pa.Array, frame: pd.DataFrame, missing: np.ndarray, column:
 
     Exact repeats of a row keep the first copy; conflicting copies all go.
     """
+    present = len(ids) - ids.null_count
+    if pc.count_distinct(ids, mode="only_valid").as_py() == present:
+        return []  # the common case, settled by one hash pass in Arrow
     keys = pd.Series(ids.to_pandas())
     dup = keys.duplicated(keep=False).to_numpy() & ~missing
     if not dup.any():
