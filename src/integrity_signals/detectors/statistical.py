@@ -180,13 +180,6 @@ class TailDetector:
             self.tables_[name] = (pd.Index(uniq), ev_sum, pred_sum)
         return self
 
-    def _counts(self, name: str, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        index, events, totals = self.tables_[name]
-        pos = index.get_indexer(key)
-        ok = pos >= 0
-        take = np.maximum(pos, 0)
-        return np.where(ok, events[:, take], 0.0).T, np.where(ok, totals[:, take], 0.0).T
-
     def expected(
         self, p, procedure, unit, officer, features: pd.DataFrame | None = None
     ) -> np.ndarray:
@@ -203,18 +196,25 @@ class TailDetector:
         """
         k = float(self.shrinkage)
         keys = _keys(procedure, unit, officer)
-        ep, tp = self._counts("p", keys["p"])
-        epo, tpo = self._counts("po", keys["po"])
-        epu, tpu = self._counts("pu", keys["pu"])
-        epuo, tpuo = self._counts("puo", keys["puo"])
-        eu, xu = self._counts("u", keys["u"])
-        euo, xuo = self._counts("uo", keys["uo"])
-        overall = np.broadcast_to(self.overall_, ep.shape)
-        proc_rate = shrunk_rate(ep - epo, tp - tpo, overall, k)
-        unit_factor = (eu - euo + _UNIT_PSEUDO) / (
-            xu - xuo + _UNIT_PSEUDO
-        )  # other officers of the unit
-        rate = shrunk_rate(epu - epuo, tpu - tpuo, proc_rate * unit_factor, k)
+        pos = {name: self.tables_[name][0].get_indexer(key) for name, key in keys.items()}
+
+        def counts(name: str, j: int):  # one signal at a time: memory stays O(cases)
+            _, events, totals = self.tables_[name]
+            at = pos[name]
+            ok = at >= 0
+            return np.where(ok, events[j, at], 0.0), np.where(ok, totals[j, at], 0.0)
+
+        rate = np.empty(p.shape)
+        for j in range(len(SIGNALS)):
+            ep, tp = counts("p", j)
+            epo, tpo = counts("po", j)
+            epu, tpu = counts("pu", j)
+            epuo, tpuo = counts("puo", j)
+            eu, xu = counts("u", j)
+            euo, xuo = counts("uo", j)
+            proc_rate = shrunk_rate(ep - epo, tp - tpo, self.overall_[j], k)
+            unit_factor = (eu - euo + _UNIT_PSEUDO) / (xu - xuo + _UNIT_PSEUDO)  # the unit's others
+            rate[:, j] = shrunk_rate(epu - epuo, tpu - tpuo, proc_rate * unit_factor, k)
         for j, sig in enumerate(SIGNALS):
             if sig.null == "calibrated":
                 rate[:, j] = self.event_alpha
