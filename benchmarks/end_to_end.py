@@ -20,11 +20,14 @@ def main() -> None:
     args = ap.parse_args()
     path = province(args.cases)
     cat = path.with_suffix(".catalog.parquet")
-    load = f"import pandas as pd, integrity_signals as isig\ncases = pd.read_parquet({str(path)!r})\n"
+    load = (
+        f"import pandas as pd, integrity_signals as isig\ncases = pd.read_parquet({str(path)!r})\n"
+    )
     steps = {
         "read Parquet (baseline)": load,
         "+ validate_cases": load + "data = isig.validate_cases(cases)\n",
-        "+ fit": load + f"data = isig.validate_cases(cases)\nm = isig.RiskModel(random_state=0).fit(data, catalog=pd.read_parquet({str(cat)!r}))\n",
+        "+ fit": load
+        + f"data = isig.validate_cases(cases)\nm = isig.RiskModel(random_state=0).fit(data, catalog=pd.read_parquet({str(cat)!r}))\n",
         "+ fit + score + officers + units": load
         + f"data = isig.validate_cases(cases)\nm = isig.RiskModel(random_state=0).fit(data, catalog=pd.read_parquet({str(cat)!r}))\n"
         "f = m.score(data); o = m.score_entities(data); u = m.score_entities(data, level='unit_id')\n",

@@ -159,6 +159,7 @@ def test_every_subcommand_has_help_with_an_example(command, capsys):
     assert f"example:\n  integrity-signals {command}" in text and "exit status: 0" in text
 
 
+@needs_report
 def test_demo_writes_the_six_files_and_prints_the_top_officers(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--cases", "6000"]) == EXIT_OK
@@ -176,8 +177,7 @@ def test_demo_writes_the_six_files_and_prints_the_top_officers(tmp_path, capsys)
         and plan["handler_id"].isin(officers["handler_id"]).all()
     )
     assert isig.RiskModel.load(out / "model.joblib").n_reference_ == 6000
-    if HAS_REPORT:
-        assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_fit_writes_models_model_joblib_by_default(province, tmp_path, monkeypatch, capsys):
@@ -413,6 +413,26 @@ def test_plan_bad_input_exits_2(scored, tmp_path, extra, message, capsys):
     args = ["plan", "--entities", str(scored["officers"]), "--out", str(tmp_path / "p.csv")]
     assert main([*args, *extra]) == EXIT_BAD_INPUT
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "json"])
+def test_plan_reads_rankings_in_every_format(province, tmp_path, fmt):
+    flags = tmp_path / f"flags.{fmt}"
+    args = ["score", str(province["cases"]), "--model", str(province["model"]), "--out", str(flags)]
+    assert main([*args, "--entities", "officers", "-q"]) == EXIT_OK
+    out = tmp_path / "plan.csv"
+    args = ["plan", "--entities", str(tmp_path / f"flags.officers.{fmt}"), "--flags", str(flags)]
+    assert main([*args, "--budget", "3", "--seed", "1", "--out", str(out), "-q"]) == EXIT_OK
+    plan = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(plan) == 3 and plan["dossiers"].str.startswith("HS").all()
+
+
+def test_format_must_match_the_extension(province, tmp_path, capsys):
+    args = ["score", str(province["cases"]), "--model", str(province["model"])]
+    assert main([*args, "--out", str(tmp_path / "f.csv"), "--format", "parquet"]) == 2
+    assert "--format parquet does not match the extension" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "flags"), "--format", "parquet", "-q"]) == 0
+    assert len(pd.read_parquet(tmp_path / "flags")) == 4000
 
 
 @needs_report

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import textwrap
 import warnings
 from collections.abc import Sequence
 
@@ -96,11 +97,14 @@ def _reader_options(p: argparse.ArgumentParser, what: str = "the case file") -> 
 
 def _plan_options(p: argparse.ArgumentParser, *, budget_required: bool) -> None:
     if budget_required:
-        p.add_argument("--budget", type=_positive_int, required=True, help="entities to inspect")
+        p.add_argument(
+            "--budget", type=_positive_int, required=True, metavar="N", help="entities to inspect"
+        )
     else:
         p.add_argument(
             "--budget",
             type=_positive_int,
+            metavar="N",
             help="officers in the inspection plan (default 10, or all if fewer)",
         )
     p.add_argument(
@@ -122,11 +126,11 @@ def _seed_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _parser(sub, name: str, help: str, description: str, example: str, status: str = _EXIT_STATUS):
+def _parser(sub, name: str, summary: str, description: str, example: str, status=_EXIT_STATUS):
     return sub.add_parser(
         name,
-        help=help,
-        description=description,
+        help=summary,
+        description=textwrap.fill(description, 79),
         epilog=f"example:\n  {example}\n\n{status}",
         formatter_class=_Formatter,
     )
@@ -170,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     _plan_options(p, budget_required=False)
-    p.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
+    p.add_argument(
+        "--lang", choices=("en", "vi"), default="en", help="report language (default en)"
+    )
     _common(p)
     p.set_defaults(handler=demo.demo)
 
@@ -324,7 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cases", metavar="CASES", help="cases to report on")
     p.add_argument("--model", required=True, metavar="FILE", help="model file from fit")
     p.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
-    p.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
+    p.add_argument(
+        "--lang", choices=("en", "vi"), default="en", help="report language (default en)"
+    )
     _plan_options(p, budget_required=False)
     _seed_option(p)
     _reader_options(p, "CASES")

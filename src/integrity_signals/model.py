@@ -492,7 +492,11 @@ class RiskModel(BaseEstimator):
                 if p[i, j] <= 0.01
             ]
             items += [  # the reference period's record, where it says more than this batch
-                (hist["p"][i, j], "reference period: " + render_entity(s.name, hist["observed"][i, j], hist["expected"][i, j]))
+                (
+                    hist["p"][i, j],
+                    "reference period: "
+                    + render_entity(s.name, hist["observed"][i, j], hist["expected"][i, j]),
+                )
                 for j, s in enumerate(SIGNALS)
                 if hist["p"][i, j] <= 0.01 and hist["p"][i, j] < p[i, j]
             ]

@@ -156,12 +156,12 @@ ENTITY_PHRASES = {
     "off_time": "completions at unusual hours or days",
     "excess_fee": "fees above the posted or usual fee",
     "waiver": "waived fees",
-    "repeat_pair": "dossiers from applicants concentrated on this officer",
+    "repeat_pair": "dossiers from applicants concentrated on one officer",
     "waiver_fast": "waived fees on fast-handled dossiers",
     "supplements_fast": "dossiers with requests for documents yet handled fast",
     "pair_fast": "fast-handled dossiers from concentrated applicants",
     "pair_jump": "queue-jumping dossiers from concentrated applicants",
-    "pair_waiver": "waived fees for applicants concentrated on this officer",
+    "pair_waiver": "waived fees for applicants concentrated on one officer",
     "self_receipt": "dossiers received and processed by the same officer",
 }
 

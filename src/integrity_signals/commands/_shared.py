@@ -22,6 +22,8 @@ EXIT_BAD_INPUT = 2
 #: Entity level -> the word used in file names and messages.
 LEVEL_NAMES = {"handler_id": "officers", "unit_id": "units"}
 
+_SUFFIXES = (".csv", ".parquet", ".pq", ".json")
+
 #: Columns read back as text whatever they look like ("001" stays "001").
 _TEXT_COLUMNS = ("case_id", "handler_id", "unit_id", "procedure_id", "reasons", "dossiers")
 
@@ -46,11 +48,11 @@ def sheet(value):
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-def read_input_cases(args, progress, path=None):
+def read_input_cases(args, progress):
     """Read and validate the CASES file with the reader options, as one progress step."""
     from ..io import read_cases
 
-    path = args.cases if path is None else path
+    path = args.cases
     with progress.step("reading cases") as step:
         data = read_cases(
             path,
@@ -93,6 +95,17 @@ def quarantine(data, main_output, *, what: str = "rows", suffix: str = ".rejects
         path,
     )
     return EXIT_QUARANTINED
+
+
+def output_format(path, fmt: str | None) -> str:
+    """``--format``, else from ``--out``'s extension; an explicit clash is an error."""
+    implied = format_of(path)
+    if fmt is not None and Path(path).suffix.lower() in _SUFFIXES and implied != fmt:
+        raise SchemaError(
+            f"--format {fmt} does not match the extension of {str(path)!r} ({implied}). "
+            "Change the extension or leave out --format."
+        )
+    return format_of(path, fmt)
 
 
 def load_model(path, progress):

@@ -12,6 +12,7 @@ from ._shared import (
     as_text,
     clip,
     load_model,
+    output_format,
     quarantine,
     read_input_cases,
     read_table,
@@ -40,18 +41,23 @@ def print_plan(plan, *, file=None, width: int = 100) -> None:
     if "risk_score" in plan.columns:
         columns["score"] = [f"{v:.1f}" for v in plan["risk_score"]]
     widths = {k: max(len(k), *(len(v) for v in values)) for k, values in columns.items()}
-    head = "  ".join(k.ljust(widths[k]) for k in columns)
+
+    def cell(key: str, text: str) -> str:
+        return text.rjust(widths[key]) if key in ("#", "score") else text.ljust(widths[key])
+
+    head = "  ".join(cell(k, k) for k in columns)
     room = max(width - len(head) - 2, 20)
     reasons = plan["reasons"] if "reasons" in plan.columns else [""] * len(plan)
     print(f"  {head}  strongest reason", file=file)
     for i, reason in enumerate(reasons):
-        cells = "  ".join(values[i].ljust(widths[k]) for k, values in columns.items())
+        cells = "  ".join(cell(k, values[i]) for k, values in columns.items())
         print(f"  {cells}  {clip(as_text(reason).split('; ')[0], room)}".rstrip(), file=file)
 
 
 def plan(args) -> int:
     from ..planning import plan_inspections
 
+    fmt = output_format(args.out, args.format)
     progress = Progress(3 + bool(args.flags), quiet=args.quiet)
     with progress.step("reading entities") as step:
         entities = read_table(args.entities)
@@ -73,7 +79,7 @@ def plan(args) -> int:
         )
         step.note(f"{len(result)} of {len(entities):,} selected")
     with progress.step("writing plan") as step:
-        path = write_table(result, args.out, args.format)
+        path = write_table(result, args.out, fmt)
         step.note(str(path))
     if not args.quiet:
         print_plan(result)

@@ -7,13 +7,14 @@ import tomllib
 from pathlib import Path
 
 from ..exceptions import SchemaError
-from ..export import format_of, write_table
+from ..export import write_table
 from ..progress import Progress
 from ._shared import (
     EXIT_OK,
     LEVEL_NAMES,
     load_model,
     log,
+    output_format,
     quarantine,
     read_input_cases,
     sibling,
@@ -124,7 +125,10 @@ def fit(args) -> int:
         log.info("not applicable (%s): %s", reason, ", ".join(signals))
     code = quarantine(data, args.model, what="case rows")
     if catalog is not None:
-        code = max(code, quarantine(catalog, args.model, what="catalog rows", suffix=".catalog-rejects.csv"))  # fmt: skip
+        rejected = quarantine(
+            catalog, args.model, what="catalog rows", suffix=".catalog-rejects.csv"
+        )
+        code = max(code, rejected)
     if not args.quiet:
         print(f"model fitted on {len(data.cases):,} cases, written to {args.model}")
         print(
@@ -134,7 +138,7 @@ def fit(args) -> int:
 
 
 def score(args) -> int:
-    fmt = format_of(args.out, args.format)
+    fmt = output_format(args.out, args.format)
     levels = args.entities or []
     progress = Progress(4 + len(levels), quiet=args.quiet)
     model = load_model(args.model, progress)  # a bad model file fails before any reading
