@@ -167,6 +167,10 @@ class WorkCalendar(BaseEstimator):
         work[np.isin(days, extra_on)] = True
         self._span = (first_year, last_year)
         self._workdays = days[work]
+        # dense tables over the span: workdays before each day, and whether it is one
+        self._first_day = int(days[0].astype(np.int64))
+        self._before = np.concatenate([[0], np.cumsum(work)[:-1]]).astype(np.float64)
+        self._is_work = work
         self._names = {np.datetime64(d, "D"): name for d, name in table.items()}
 
     def _ensure(self, days: np.ndarray) -> None:
@@ -184,9 +188,7 @@ class WorkCalendar(BaseEstimator):
 
     # ---------------------------------------------------------------- queries
     def _fraction(self, ts: np.ndarray, days: np.ndarray) -> np.ndarray:
-        minutes = (ts - days.astype("datetime64[ns]")).astype("timedelta64[s]").astype(
-            np.float64
-        ) / 60
+        minutes = (ts.view(np.int64) - days.astype("datetime64[ns]").view(np.int64)) / 6e10
         if self.office_hours is None:
             return minutes / 1440.0
         open_, close = (
@@ -207,11 +209,11 @@ class WorkCalendar(BaseEstimator):
         ts, _ = _as_datetime64(when)
         days = ts.astype("datetime64[D]")
         self._ensure(days)
-        before = np.searchsorted(self._workdays, days, side="left")
-        at = np.minimum(before, len(self._workdays) - 1)
-        is_work = self._workdays[at] == days
-        clock = before + np.where(is_work, self._fraction(ts, days), 0.0)
-        return np.where(np.isnat(ts), np.nan, clock)
+        missing = np.isnat(ts)
+        idx = np.where(missing, 0, days.astype(np.int64) - self._first_day)  # a dense lookup
+        is_work = self._is_work[idx]
+        clock = self._before[idx] + np.where(is_work, self._fraction(ts, days), 0.0)
+        return np.where(missing, np.nan, clock)
 
     def working_days(self, start, end):
         """Working days from ``start`` to ``end``, fractional, over whole columns.

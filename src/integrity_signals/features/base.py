@@ -97,6 +97,11 @@ class CaseContext:
             cache[key] = compute()
         return cache[key]
 
+    def release(self) -> None:
+        """Drop the derived columns kept for reuse (before the caller allocates its output)."""
+        for name in ("_memo", "_clock", "_factorized"):
+            self.__dict__.pop(name, None)
+
     def has(self, column: str) -> bool:
         return column in self.cases.columns and bool(self.cases[column].notna().any())
 
@@ -180,7 +185,7 @@ def feature_frame(columns: dict, names, index: pd.Index) -> pd.DataFrame:
     """One float64 block holding ``columns`` in the order of ``names`` (a single allocation)."""
     block = np.empty((len(index), len(names)), dtype=np.float64, order="F")
     for j, name in enumerate(names):
-        block[:, j] = columns[name]
+        block[:, j] = columns.pop(name)  # let each source array go once copied (peak memory)
     return pd.DataFrame(block, index=index, columns=pd.Index(list(names)), copy=False)
 
 
@@ -228,7 +233,11 @@ class CaseTransformer(TransformerMixin, BaseEstimator):
         """``fit(X).transform(X)`` sharing one context: derived columns are computed once."""
         self._check_params()
         ctx = X if isinstance(X, CaseContext) else self._context(X)
-        return self.fit(ctx).transform(ctx)
+        self.fit(ctx)
+        out = self.transform(ctx)
+        if not isinstance(X, CaseContext):
+            ctx.release()
+        return out
 
     def transform(self, X) -> pd.DataFrame:
         """Features of a batch with the fitted baselines; a DataFrame on the input's index."""
@@ -239,6 +248,8 @@ class CaseTransformer(TransformerMixin, BaseEstimator):
             )
         ctx = X if isinstance(X, CaseContext) else self._context(X)
         out = {f"{self.family}__{k}": v for k, v in self._transform(ctx).items()}
+        if not isinstance(X, CaseContext):
+            ctx.release()
         return feature_frame(out, self.get_feature_names_out(), ctx.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

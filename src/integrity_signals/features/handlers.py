@@ -300,9 +300,14 @@ class HandlerFeatures(CaseTransformer):
         with np.errstate(invalid="ignore", divide="ignore"):
             q = np.clip(e / n, 1e-6, 1.0)
             pair_p = np.where(k >= 2, stats.binom.sf(k - 1, n, steering_share(q)), 1.0)
-        _, conc_p, _ = self.concentration_ref_.tails(
-            np.zeros(ctx.n, dtype=np.int64), pairs["top_share"]
+        hb, _ = ctx.factorized("handler_id")  # one tail per officer, then spread to its cases
+        first = np.unique(np.maximum(hb, 0), return_index=True)[1]
+        _, per_officer, _ = self.concentration_ref_.tails(
+            np.zeros(len(first), dtype=np.int64), pairs["top_share"][first]
         )
+        table = np.full(int(hb.max(initial=-1)) + 2, np.nan)
+        table[np.maximum(hb, 0)[first]] = per_officer
+        conc_p = table[np.maximum(hb, 0)]
         same = self._receiver(ctx)
         rate = np.where(u >= 0, at(self.receiver_rate_, u), self.receiver_overall_)
         no_applicant = np.isnan(n)

@@ -161,19 +161,20 @@ class GroupedReference:
         state.pop("_source", None)
         return state
 
-    def _positions(self, groups, values, known, g, key):
-        """(lo, hi): first and one-past-last index of each key's equal run in ``self.keys``."""
+    def _positions(self, groups, values, known):
+        """(lo, hi) for the known rows, in row order: first and one-past-last index of each
+        value's equal run within its group in ``self.keys``."""
         source = getattr(self, "_source", None)
         if source is not None and source[0] == _fingerprint(groups, values):
-            rows = source[1]
             run = np.concatenate([[True], self.keys[1:] != self.keys[:-1]])
             run_start = np.flatnonzero(run)
             run_end = np.append(run_start[1:], len(self.keys))
             run_id = np.cumsum(run) - 1
             lo = np.zeros(len(groups), dtype=np.intp)
             hi = np.zeros(len(groups), dtype=np.intp)
-            lo[rows], hi[rows] = run_start[run_id], run_end[run_id]
-            return lo, hi
+            lo[source[1]], hi[source[1]] = run_start[run_id], run_end[run_id]
+            return lo[known], hi[known]
+        key = groups[known] + _squash(values[known])  # only the rows that can be answered
         order = np.argsort(key)
         lo, hi = np.empty(key.shape, dtype=np.intp), np.empty(key.shape, dtype=np.intp)
         lo[order] = np.searchsorted(self.keys, key[order], side="left")
@@ -190,18 +191,22 @@ class GroupedReference:
         groups = np.asarray(groups, dtype=np.int64)
         values = np.asarray(values, dtype=np.float64)
         known = (groups >= 0) & (groups < self.n_groups) & np.isfinite(values)
-        g = np.where(known, groups, 0)
-        n = np.where(known, self.counts[g], 0)
-        key = g + _squash(np.where(known, values, 0.0))
-        lo, hi = self._positions(groups, values, known, g, key)
+        low = np.full(len(values), np.nan)
+        high = np.full(len(values), np.nan)
+        n = np.zeros(len(values), dtype=np.int64)
+        lo, hi = self._positions(groups, values, known)
+        rows = np.flatnonzero(known)
+        g = groups[rows]
+        n[rows] = self.counts[g]
         less = lo - self.starts[g]
         equal = hi - lo
-        greater = n - less - equal
+        greater = n[rows] - less - equal
         with np.errstate(invalid="ignore", divide="ignore"):
-            low = (less + 0.5 * equal + 0.5) / (n + 1)
-            high = (greater + 0.5 * equal + 0.5) / (n + 1)
-        bad = ~known | (n == 0)
-        return np.where(bad, np.nan, low), np.where(bad, np.nan, high), n
+            low[rows] = (less + 0.5 * equal + 0.5) / (n[rows] + 1)
+            high[rows] = (greater + 0.5 * equal + 0.5) / (n[rows] + 1)
+        empty = n == 0
+        low[empty], high[empty] = np.nan, np.nan
+        return low, high, n
 
     def quantile(self, q: float) -> np.ndarray:
         """Per-group quantile (linear interpolation); NaN for empty groups."""

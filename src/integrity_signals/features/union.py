@@ -115,6 +115,7 @@ class CaseFeatures(CaseTransformer):
             columns.update({f"{part.family}__{k}": v for k, v in part._transform(ctx).items()})
         for name, a, b, _ in INTERACTIONS:
             columns[f"handlers__{name}"] = np.sqrt(_surprise(columns[a]) * _surprise(columns[b]))
+        ctx.release()  # the derived columns are in ``columns`` now; free the rest before the block
         return feature_frame(columns, self.get_feature_names_out(), ctx.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
