@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from .base import CaseContext, CaseTransformer, FeatureSpec, feature_frame
+from .base import CaseContext, CaseTransformer, FeatureSpec
 from .fees import FeeFeatures
 from .handlers import HandlerFeatures
 from .timing import TimingFeatures
@@ -110,13 +110,22 @@ class CaseFeatures(CaseTransformer):
                 "before using this transformer."
             )
         ctx = X if isinstance(X, CaseContext) else self._context(X)
-        columns = {}
+        names = list(self.get_feature_names_out())
+        where = {name: j for j, name in enumerate(names)}
+        # One float block, filled family by family: each family's arrays are freed once
+        # copied, so the peak is the block plus one family, not the block plus all of them.
+        block = np.empty((ctx.n, len(names)), dtype=np.float64, order="F")
         for part in (self.timing_, self.fees_, self.handlers_):
-            columns.update({f"{part.family}__{k}": v for k, v in part._transform(ctx).items()})
+            columns = part._transform(ctx)
+            for k in list(columns):
+                block[:, where[f"{part.family}__{k}"]] = columns.pop(k)
+            del columns
+        ctx.release()
         for name, a, b, _ in INTERACTIONS:
-            columns[f"handlers__{name}"] = np.sqrt(_surprise(columns[a]) * _surprise(columns[b]))
-        ctx.release()  # the derived columns are in ``columns`` now; free the rest before the block
-        return feature_frame(columns, self.get_feature_names_out(), ctx.index)
+            block[:, where[f"handlers__{name}"]] = np.sqrt(
+                _surprise(block[:, where[a]]) * _surprise(block[:, where[b]])
+            )
+        return pd.DataFrame(block, index=ctx.index, columns=pd.Index(names), copy=False)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         names = [
