@@ -96,8 +96,8 @@ SIGNALS: tuple[Signal, ...] = (
        gate="fees__excess_round"),
     _S("waiver", "fees", ("fees__waiver_p",), "fee waived on a paid procedure", True),
     _S("waiver_fast", "fees", ("fees__waiver_p", "timing__fast_p"), "fee waived and handled fast"),
-    _S("repeat_pair", "handlers", ("handlers__pair_p",), "applicant steered to one officer", null="binomial",
-       own_control=False),
+    _S("repeat_pair", "handlers", ("handlers__pair_p",), "applicant steered to one officer", True,
+       null="binomial", own_control=False),
     _S("pair_fast", "handlers", ("handlers__pair_p", "timing__fast_p"), "repeated pair handled fast",
        specific=False, null="calibrated", own_control=False),
     _S("pair_jump", "handlers", ("handlers__pair_p", "timing__queue_jump_p"), "repeated pair jumping the queue",
@@ -219,7 +219,8 @@ class TailDetector:
             if sig.null == "calibrated":
                 rate[:, j] = self.event_alpha
             elif sig.null == "binomial" and features is not None:
-                rate[:, j] = _pair_event_chance(features, self.event_alpha)
+                alpha = OCCURRENCE_ALPHA if sig.occurrence else self.event_alpha
+                rate[:, j] = _pair_event_chance(features, alpha)
         return np.where(np.isnan(p), np.nan, np.clip(rate, 1e-6, 1.0))
 
 
