@@ -48,21 +48,24 @@ def sheet(value):
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
+def reader_options(args) -> dict:
+    """The reader options of a command as keyword arguments of ``read_cases``."""
+    return {
+        "dayfirst": not args.monthfirst,
+        "tz": args.tz,
+        "encoding": args.encoding,
+        "delimiter": args.delimiter,
+        "sheet_name": sheet(args.sheet),
+    }
+
+
 def read_input_cases(args, progress):
     """Read and validate the CASES file with the reader options, as one progress step."""
     from ..io import read_cases
 
     path = args.cases
     with progress.step("reading cases") as step:
-        data = read_cases(
-            path,
-            args.columns,
-            dayfirst=not args.monthfirst,
-            tz=args.tz,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            sheet_name=sheet(args.sheet),
-        )
+        data = read_cases(path, args.columns, **reader_options(args))
         quarantined = f", {data.n_rejected:,} quarantined" if data.n_rejected else ""
         step.note(f"{data.n_input:,} rows{quarantined}")
     if len(data.cases) == 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._shared import EXIT_OK, EXIT_QUARANTINED, sheet
+from ._shared import EXIT_OK, EXIT_QUARANTINED, reader_options, sheet
 
 
 def validate(args) -> int:
@@ -19,15 +19,7 @@ def validate(args) -> int:
             sheet_name=sheet(args.sheet),
         )
     else:
-        data = read_cases(
-            args.file,
-            args.columns,
-            dayfirst=not args.monthfirst,
-            tz=args.tz,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            sheet_name=sheet(args.sheet),
-        )
+        data = read_cases(args.file, args.columns, **reader_options(args))
     if not args.quiet:
         print(data.summary())
         if len(data.rejects):

@@ -181,11 +181,21 @@ class CaseContext:
         return self.cases[column].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def feature_frame(columns: dict, names, index: pd.Index) -> pd.DataFrame:
-    """One float64 block holding ``columns`` in the order of ``names`` (a single allocation)."""
-    block = np.empty((len(index), len(names)), dtype=np.float64, order="F")
-    for j, name in enumerate(names):
-        block[:, j] = columns.pop(name)  # let each source array go once copied (peak memory)
+def feature_frame(groups, names, index: pd.Index, derive=None) -> pd.DataFrame:
+    """One float64 block of the features ``names``, filled group by group.
+
+    ``groups`` yields dicts ``{name: array}``; each array is released once copied,
+    so the peak is the block plus one group. ``derive(column)`` may then return
+    further named columns computed from the block (``column(name)`` reads one).
+    """
+    where = {name: j for j, name in enumerate(names)}
+    block = np.empty((len(index), len(where)), dtype=np.float64, order="F")
+    for columns in groups:
+        for name in list(columns):
+            block[:, where[name]] = columns.pop(name)
+    if derive is not None:
+        for name, values in derive(lambda name: block[:, where[name]]).items():
+            block[:, where[name]] = values
     return pd.DataFrame(block, index=index, columns=pd.Index(list(names)), copy=False)
 
 
@@ -250,7 +260,7 @@ class CaseTransformer(TransformerMixin, BaseEstimator):
         out = {f"{self.family}__{k}": v for k, v in self._transform(ctx).items()}
         if not isinstance(X, CaseContext):
             ctx.release()
-        return feature_frame(out, self.get_feature_names_out(), ctx.index)
+        return feature_frame([out], self.get_feature_names_out(), ctx.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray([f"{self.family}__{s.name}" for s in self.specs], dtype=object)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from .base import CaseContext, CaseTransformer, FeatureSpec
+from .base import CaseContext, CaseTransformer, FeatureSpec, feature_frame
 from .fees import FeeFeatures
 from .handlers import HandlerFeatures
 from .timing import TimingFeatures
@@ -110,22 +110,19 @@ class CaseFeatures(CaseTransformer):
                 "before using this transformer."
             )
         ctx = X if isinstance(X, CaseContext) else self._context(X)
-        names = list(self.get_feature_names_out())
-        where = {name: j for j, name in enumerate(names)}
-        # One float block, filled family by family: each family's arrays are freed once
-        # copied, so the peak is the block plus one family, not the block plus all of them.
-        block = np.empty((ctx.n, len(names)), dtype=np.float64, order="F")
-        for part in (self.timing_, self.fees_, self.handlers_):
-            columns = part._transform(ctx)
-            for k in list(columns):
-                block[:, where[f"{part.family}__{k}"]] = columns.pop(k)
-            del columns
-        ctx.release()
-        for name, a, b, _ in INTERACTIONS:
-            block[:, where[f"handlers__{name}"]] = np.sqrt(
-                _surprise(block[:, where[a]]) * _surprise(block[:, where[b]])
-            )
-        return pd.DataFrame(block, index=ctx.index, columns=pd.Index(names), copy=False)
+
+        def families():  # family by family, then the derived columns of the context are freed
+            for part in (self.timing_, self.fees_, self.handlers_):
+                yield {f"{part.family}__{k}": v for k, v in part._transform(ctx).items()}
+            ctx.release()
+
+        def interactions(column):
+            return {
+                f"handlers__{name}": np.sqrt(_surprise(column(a)) * _surprise(column(b)))
+                for name, a, b, _ in INTERACTIONS
+            }
+
+        return feature_frame(families(), self.get_feature_names_out(), ctx.index, interactions)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         names = [
