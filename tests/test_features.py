@@ -213,6 +213,51 @@ def test_broker_against_legitimate_heavy_filer():
     assert broker["handlers__applicant_handlers"] == 1 and law["handlers__applicant_handlers"] == 4
 
 
+def _broker_reference():
+    officers = ["h1", "h2", "h3", "h4"]
+    rows = [{"applicant_id": f"citizen{i}", "handler_id": officers[i % 4]} for i in range(80)]
+    rows += [{"applicant_id": "broker", "handler_id": "h1"} for _ in range(8)]
+    rows += [{"applicant_id": "law_office", "handler_id": officers[i % 4]} for i in range(8)]
+    return frame(rows, submitted_at="2025-03-03")
+
+
+def test_later_dossiers_are_judged_with_the_applicants_reference_record():
+    model = HandlerFeatures().fit(_broker_reference())
+    later = frame(
+        [
+            {"applicant_id": "broker", "handler_id": "h1"},
+            {"applicant_id": "broker", "handler_id": "h1"},
+            {"applicant_id": "broker", "handler_id": "h2"},
+            {"applicant_id": "newcomer", "handler_id": "h1"},
+        ],
+        submitted_at="2025-06-02",
+    )
+    f = model.transform(later)
+    q1, q2 = 21.25 / 82, 20.25 / 82  # one vote per applicant (see the test above)
+    # the broker: 8 reference dossiers, all with h1, plus 3 new ones, 2 of them with h1
+    assert f["handlers__pair_cases"].tolist()[:3] == [10, 10, 1]
+    assert f["handlers__applicant_cases"].tolist()[:3] == [11, 11, 11]
+    assert f["handlers__pair_expected"].iloc[0] == pytest.approx(11 * q1)
+    assert f["handlers__pair_expected"].iloc[2] == pytest.approx(11 * q2)
+    assert f["handlers__pair_p"].iloc[0] == pytest.approx(stats.binom.sf(9, 11, 1.25 * q1))
+    assert f["handlers__pair_p"].iloc[2] == 1.0
+    # an applicant without a record: the batch alone; distinct counts stay the batch's
+    assert f["handlers__pair_cases"].iloc[3] == 1 and f["handlers__applicant_cases"].iloc[3] == 1
+    assert f["handlers__applicant_handlers"].iloc[0] == 2
+
+
+def test_batches_inside_the_reference_period_count_nothing_twice():
+    reference = _broker_reference()
+    model = HandlerFeatures().fit(reference)
+    pd.testing.assert_frame_equal(
+        model.transform(reference), HandlerFeatures().fit_transform(reference)
+    )
+    part = reference.iloc[80:84]  # four of the broker's dossiers, from inside the period
+    f = model.transform(part)
+    assert f["handlers__pair_cases"].tolist() == [4] * 4
+    assert f["handlers__applicant_cases"].tolist() == [4] * 4
+
+
 def test_officer_who_covers_the_procedure_alone_is_not_a_broker_pattern():
     rows = [{"procedure_id": "RARE", "handler_id": "h9", "applicant_id": "firm"} for _ in range(6)]
     rows += [

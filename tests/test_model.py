@@ -245,3 +245,33 @@ def test_no_warnings_from_a_normal_run(sim):
         m = isig.RiskModel(random_state=0).fit(sim.cases.head(3000), catalog=sim.catalog)
         m.score(sim.cases.head(3000))
         m.score_entities(sim.cases.head(3000), level="unit_id")
+
+
+def test_a_later_batch_is_judged_with_the_reference_record(sim, model):
+    month = sim.cases["submitted_at"].dt.month
+    early, late = sim.cases[month <= 9], sim.cases[month > 9]
+    temporal = isig.RiskModel(random_state=0).fit(early, catalog=sim.catalog)
+    officers = temporal.score_entities(late)
+    truth = sim.entity_truth
+    k = int(truth["corrupt"].sum())
+    top = officers.head(k)
+    assert top["handler_id"].isin(truth.loc[truth["corrupt"], "handler_id"]).all()
+    assert top["reasons"].str.contains("reference period and this batch: ").all()
+    # the pooled record is the reference's counts plus the batch's, officer by officer
+    ent = temporal._evidence(late)["entities"]["handler_id"]
+    past = temporal.history_["handler_id"]
+    pos = pd.Index(past["ids"]).get_indexer(ent["ids"])
+    seen = pos >= 0
+    assert seen.sum() >= 10
+    pooled = ent["history"]["observed"][seen]
+    assert (pooled == past["observed"][pos[seen]] + ent["observed"][seen]).all()
+
+
+def test_the_reference_period_itself_counts_nothing_twice(sim, model):
+    officers = model.score_entities(sim.cases)
+    assert not officers["reasons"].str.contains("this batch").any()
+    part = sim.cases[sim.cases["submitted_at"].dt.month == 5]  # a month from inside the period
+    ent = model._evidence(part)["entities"]["handler_id"]
+    past = model.history_["handler_id"]
+    pos = pd.Index(past["ids"]).get_indexer(ent["ids"])
+    assert (ent["history"]["observed"] == past["observed"][pos]).all()

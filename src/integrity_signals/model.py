@@ -37,7 +37,7 @@ from .detectors.entity import EntityRateTest, entity_counts
 from .detectors.isolation import IsolationDetector
 from .detectors.statistical import SIGNALS, TailDetector
 from .features import CaseFeatures
-from .features.base import Codebook
+from .features.base import Codebook, outside_period, period_of
 from .reasons import CASE_VALUES, REASON_COLUMNS, case_reason_values, render_case, render_entity
 from .validation import check_cases
 
@@ -197,6 +197,7 @@ class RiskModel(BaseEstimator):
                 self.n_estimators, self.max_fit_rows, self.random_state, self.n_jobs
             ).fit(features)
         self.coverage_ = self._coverage()
+        self.reference_period_ = period_of(cases["submitted_at"].to_numpy("datetime64[ns]"))
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
         self.feature_names_ = list(features.columns)
@@ -223,6 +224,26 @@ class RiskModel(BaseEstimator):
         seen = (pos >= 0)[:, None]
         take = np.maximum(pos, 0)
         return {k: np.where(seen, past[k][take], np.nan) for k in ("observed", "expected", "p")}
+
+    def _pooled(self, level, history, codes, n_ids, new, events, expected, in_person) -> dict:
+        """Each entity's reference record plus its cases in this batch that are new to it.
+
+        Over-dispersion stays on the ratio scale, so pooling sharpens the test
+        only as far as the two periods agree; a change of behaviour still shows
+        in the batch's own test, which :func:`_with_history` combines with this one.
+        """
+        if not new.any():
+            return history | {"label": "reference period: "}
+        test = self.entity_tests_[level]
+        o_new, e_new, _ = _entity_stats(
+            np.where(new, codes, -1), n_ids, events, expected, in_person
+        )
+        observed = np.nan_to_num(history["observed"]) + o_new
+        predicted = np.nan_to_num(history["expected"]) + test.calibrate(e_new)
+        return {
+            "observed": observed, "expected": predicted,
+            "p": test.pvalues(observed, predicted), "label": "reference period and this batch: ",
+        }  # fmt: skip
 
     def _coverage(self) -> dict[str, str]:
         """Feature and signal coverage: "ok" or "not applicable: no <column>" (never a silent zero)."""
@@ -259,6 +280,10 @@ class RiskModel(BaseEstimator):
         )
         entities = {}
         in_person = _in_person(cases)
+        # cases the reference record cannot contain: only these are pooled with it
+        new = outside_period(
+            cases["submitted_at"].to_numpy("datetime64[ns]"), self.reference_period_
+        )
         for level in LEVELS:
             codes, ids = _codes(cases[level])
             observed, predicted, n_cases = _entity_stats(
@@ -266,7 +291,9 @@ class RiskModel(BaseEstimator):
             )
             predicted = self.entity_tests_[level].calibrate(predicted)
             batch_p = self.entity_tests_[level].pvalues(observed, predicted)
-            history = self._history(level, ids)
+            history = self._pooled(
+                level, self._history(level, ids), codes, len(ids), new, events, expected, in_person
+            )
             digits = self.digits_.test(codes, fees, proc, len(ids))
             entities[level] = {
                 "codes": codes, "ids": ids, "observed": observed, "expected": predicted,
@@ -491,10 +518,10 @@ class RiskModel(BaseEstimator):
                 for j, s in enumerate(SIGNALS)
                 if p[i, j] <= 0.01
             ]
-            items += [  # the reference period's record, where it says more than this batch
+            items += [  # the reference record (pooled with new cases), where it says more than this batch
                 (
                     hist["p"][i, j],
-                    "reference period: "
+                    hist["label"]
                     + render_entity(s.name, hist["observed"][i, j], hist["expected"][i, j]),
                 )
                 for j, s in enumerate(SIGNALS)
@@ -605,11 +632,12 @@ def _own_control() -> np.ndarray:
 
 
 def _with_history(batch: np.ndarray, history: np.ndarray) -> np.ndarray:
-    """Per entity and signal, the batch's test combined with the reference period's.
+    """Per entity and signal, the batch's test combined with the pooled record's.
 
     An officer's record in the reference period carries into later batches
     (a month scored with last year's model knows last year's 56 self-received
-    dossiers). Cauchy combination of the two: identical p-values combine to
+    dossiers): the record pooled with the batch's new cases is tested, and
+    Cauchy-combined with the batch's own test. Identical p-values combine to
     themselves, so scoring the reference period itself counts nothing twice.
     """
     pairs = np.stack([batch, history], axis=-1).reshape(-1, 2)

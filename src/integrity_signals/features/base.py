@@ -22,7 +22,15 @@ from ..exceptions import SchemaError
 from ..validation import check_cases
 from .peers import search
 
-__all__ = ["CaseContext", "CaseTransformer", "Codebook", "FeatureSpec", "feature_frame"]
+__all__ = [
+    "CaseContext",
+    "CaseTransformer",
+    "Codebook",
+    "FeatureSpec",
+    "feature_frame",
+    "outside_period",
+    "period_of",
+]
 
 _NS_PER_SECOND = 10**9
 
@@ -39,6 +47,28 @@ class FeatureSpec(tuple):
     sources = property(lambda self: self[1])
     na = property(lambda self: self[2])
     description = property(lambda self: self[3])
+
+
+def period_of(submitted: np.ndarray) -> tuple[np.datetime64, np.datetime64]:
+    """First and last submission of a reference period (NaT, NaT when there is none)."""
+    known = submitted[~np.isnat(submitted)]
+    if known.size == 0:
+        return np.datetime64("NaT", "ns"), np.datetime64("NaT", "ns")
+    return known.min(), known.max()
+
+
+def outside_period(submitted: np.ndarray, period) -> np.ndarray:
+    """Cases submitted before or after the reference period: ones its record cannot contain.
+
+    The guard of every "reference record plus this batch" figure: a batch from
+    inside the reference period (the reference itself, or a month of it) adds
+    nothing to the record, so no case is ever counted twice. Missing dates
+    count as inside.
+    """
+    submitted = np.asarray(submitted, dtype="datetime64[ns]")
+    if period is None or np.isnat(period[0]):
+        return np.zeros(len(submitted), dtype=bool)
+    return (submitted < period[0]) | (submitted > period[1])
 
 
 class Codebook:

@@ -3,11 +3,19 @@
 ``fit`` learns how each unit assigns each procedure to its officers,
 ``P(officer | procedure, unit)``, shrunk towards the officer's share of the
 unit, counting every applicant once (one vote each, whatever the number of
-dossiers) so that a broker's steered dossiers do not become the norm. The pair counts themselves are relational within the batch being
-transformed (how many of this applicant's dossiers in the batch went to this
-officer), as are the officer concentration figures. Legitimate heavy filers
-(law offices, notaries) spread over officers by the normal assignment have a
-pair lift near 1; a broker steered to one officer does not.
+dossiers) so that a broker's steered dossiers do not become the norm. The pair
+counts themselves are relational within the batch being transformed (how many
+of this applicant's dossiers in the batch went to this officer), as are the
+officer concentration figures. Legitimate heavy filers (law offices, notaries)
+spread over officers by the normal assignment have a pair lift near 1; a
+broker steered to one officer does not.
+
+A dossier submitted after (or before) the reference period is judged with its
+applicant's reference record added: ``applicant_cases``, ``pair_cases`` and
+``pair_expected`` then count the reference dossiers plus the batch's new ones,
+so a quarter's nine steered dossiers are seen as the year's ninety-nine.
+Dossiers from inside the reference period get the batch's figures alone (the
+record already holds them; nothing is counted twice).
 
 Without ``applicant_id`` the pair features are NaN with ``handlers__applicant_na = 1``.
 """
@@ -20,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
-from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec, outside_period, period_of
 from .peers import GroupedReference, KeyTable, at, shrunk_rate, unique_sorted
 
 __all__ = ["HandlerFeatures"]
@@ -85,13 +93,14 @@ class HandlerFeatures(CaseTransformer):
     family = "handlers"
     specs = (
         _S("applicant_na", ("applicant_id",), None, "1 when the applicant is not recorded"),
-        _S("applicant_cases", ("applicant_id",), "applicant_na", "the applicant's dossiers (batch)"),
+        _S("applicant_cases", ("applicant_id",), "applicant_na",
+           "the applicant's dossiers (batch, plus the reference record for new dossiers)"),
         _S("applicant_procedures", ("applicant_id", "procedure_id"), "applicant_na",
            "distinct procedures the applicant filed (batch)"),
         _S("applicant_handlers", ("applicant_id", "handler_id"), "applicant_na",
            "distinct officers who handled the applicant's dossiers (batch)"),
         _S("pair_cases", ("applicant_id", "handler_id"), "applicant_na",
-           "the applicant's dossiers handled by this officer (batch)"),
+           "the applicant's dossiers handled by this officer (as applicant_cases)"),
         _S("pair_share", ("applicant_id", "handler_id"), "applicant_na",
            "pair_cases / applicant_cases"),
         _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
@@ -183,6 +192,7 @@ class HandlerFeatures(CaseTransformer):
         self.pu_active_share_ = KeyTable(
             pu_keys, np.bincount(self.pu_count_.position(active_pu), share, len(pu_keys))
         )
+        self.record_ = None  # the batch figures of the reference itself, without a record
         pairs = self._pairs(ctx, p, u, h)
         officer_share = pairs["top_share"]
         first_row = (
@@ -199,6 +209,7 @@ class HandlerFeatures(CaseTransformer):
             np.full(n_u, overall), 20.0,
         )  # fmt: skip
         self.receiver_overall_ = float(overall)
+        self._fit_record(ctx, p, u, h)
 
     @staticmethod
     def _applicant_weights(ctx: CaseContext) -> np.ndarray:
@@ -239,18 +250,17 @@ class HandlerFeatures(CaseTransformer):
                 ),
                 nan,
             )
-        a, _ = ctx.factorized("applicant_id")
+        a, applicants = ctx.factorized("applicant_id")
         hb, handlers = ctx.factorized("handler_id")
         pb, _ = ctx.factorized("procedure_id")
         n_hb = max(len(handlers), 1)
         has_a = a >= 0
-        applicant_cases = np.where(has_a, np.bincount(np.maximum(a, 0))[np.maximum(a, 0)], np.nan)
-        pair_cases, pair_group = _counts(np.where(has_a, a * n_hb + hb, -1 - np.arange(n)))
+        counts = self._pair_counts(a, hb, p, u, h, n_hb)
         n_a = int(a.max(initial=-1)) + 1
         procedures = np.where(has_a, _distinct(a[has_a], pb[has_a], n_a)[np.maximum(a, 0)], np.nan)
         officers = np.where(has_a, _distinct(a[has_a], hb[has_a], n_a)[np.maximum(a, 0)], np.nan)
-        expected = self._expected(a, hb, p, u, h, pair_group, has_a)
         # officer concentration: share of the officer's cases from its top_k applicants
+        pair_group = counts["group"]
         pairs = pd.DataFrame({"h": hb[has_a], "pair": pair_group[has_a]}).drop_duplicates("pair")
         pairs["n"] = np.bincount(pair_group[has_a])[pairs["pair"].to_numpy()]
         pairs = pairs.sort_values(["h", "n"], ascending=[True, False], kind="stable")
@@ -259,14 +269,93 @@ class HandlerFeatures(CaseTransformer):
         load = np.bincount(np.maximum(hb, 0), minlength=n_hb)
         top_share = np.full(n_hb, np.nan)
         top_share[top.index.to_numpy()] = top.to_numpy() / np.maximum(load[top.index.to_numpy()], 1)
-        return {
-            "applicant_cases": applicant_cases,
+        out = {
+            "applicant_cases": counts["applicant_cases"],
             "procedures": procedures,
             "handlers": officers,
-            "pair_cases": np.where(has_a, pair_cases, np.nan),
-            "expected": expected,
+            "pair_cases": counts["pair_cases"],
+            "expected": counts["expected"],
             "top_share": at(top_share, hb),
         }
+        new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
+        if new.any() and getattr(self, "record_", None) is not None:
+            self._add_record(out, new & has_a, a, applicants, hb, p, u, h, n_hb)
+        return out
+
+    def _pair_counts(self, a, hb, p, u, h, n_hb) -> dict:
+        """Per row: the applicant's dossiers, this pair's, and the pair's expected count."""
+        n = len(a)
+        has_a = a >= 0
+        applicant_cases = np.where(has_a, np.bincount(np.maximum(a, 0))[np.maximum(a, 0)], np.nan)
+        pair_cases, pair_group = _counts(np.where(has_a, a * n_hb + hb, -1 - np.arange(n)))
+        return {
+            "applicant_cases": applicant_cases,
+            "pair_cases": np.where(has_a, pair_cases, np.nan),
+            "expected": self._expected(a, hb, p, u, h, pair_group, has_a),
+            "group": pair_group,
+        }
+
+    def _fit_record(self, ctx: CaseContext, p, u, h) -> None:
+        """Each applicant's reference record: its dossiers per procedure and unit, and per officer.
+
+        A dossier submitted after the reference period is judged with its
+        applicant's record added: a broker's ninth steered dossier of the quarter
+        is its ninety-ninth of the year.
+        """
+        self.reference_period_ = period_of(ctx.times("submitted_at"))
+        self.record_ = None
+        if not ctx.has("applicant_id"):
+            return
+        a, uniques = ctx.factorized("applicant_id")
+        self.applicants_ = Codebook(ctx.cases["applicant_id"])
+        a = self.applicants_.codes(a, uniques)
+        keep = (a >= 0) & (p >= 0) & (u >= 0) & (h >= 0)
+        a, p, u, h = a[keep], p[keep], u[keep], h[keep]
+        n_a, n_p, n_u, n_h = (
+            len(self.applicants_),
+            len(self.procedures_),
+            len(self.units_),
+            len(self.handlers_),
+        )
+        pair_keys, pair_counts = np.unique(a * n_h + h, return_counts=True)
+        dossier_keys, dossier_counts = np.unique((a * n_p + p) * n_u + u, return_counts=True)
+        dossier_a, rest = np.divmod(dossier_keys, n_p * n_u)
+        self.record_ = {
+            "pairs": KeyTable(pair_keys, pair_counts),
+            "cases": np.bincount(a, minlength=n_a).astype(np.float64),
+            # the applicant's (procedure, unit, dossiers) rows, grouped by applicant
+            "start": np.searchsorted(dossier_a, np.arange(n_a + 1)),
+            "p": (rest // n_u).astype(np.int32),
+            "u": (rest % n_u).astype(np.int32),
+            "k": dossier_counts.astype(np.float64),
+        }
+
+    def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb) -> None:
+        """Pool the new rows' pair figures with their applicants' reference records (in place)."""
+        rows = np.flatnonzero(rows_mask)
+        rec = self.record_
+        fresh = self._pair_counts(a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb)
+        ref_a = self.applicants_.codes(a, applicants)[rows]
+        seen = ref_a >= 0
+        n_h = len(self.handlers_)
+        officer = h[rows]
+        k_ref = np.where(seen & (officer >= 0), rec["pairs"].get(ref_a * n_h + officer), 0.0)
+        n_ref = np.where(seen, rec["cases"][np.maximum(ref_a, 0)], 0.0)
+        # expected reference dossiers of each distinct (applicant, officer): sum over the
+        # applicant's reference dossiers of the chance that this officer is assigned
+        keys, inverse = np.unique(
+            np.where(seen, ref_a * (n_h + 1) + officer + 1, -1), return_inverse=True
+        )
+        pair_a, pair_h = np.divmod(np.maximum(keys, 0), n_h + 1)
+        lo, hi = rec["start"][pair_a], rec["start"][pair_a + 1]
+        size = np.where(keys >= 0, hi - lo, 0)
+        which = np.repeat(np.arange(len(keys)), size)
+        grid = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(size.sum())
+        prob = self._assign_prob(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
+        e_ref = np.bincount(which, rec["k"][grid] * prob, len(keys))[inverse]
+        out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
+        out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
+        out["expected"][rows] = fresh["expected"] + e_ref
 
     def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
         """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
