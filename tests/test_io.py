@@ -149,3 +149,37 @@ def test_read_cases_accepts_a_frame():
     frame = pd.DataFrame({"case_id": ["a"], "procedure_id": ["p"], "unit_id": ["u"],
                           "handler_id": ["h"], "submitted_at": [np.datetime64("2025-01-02")]})  # fmt: skip
     assert len(isig.read_cases(frame).cases) == 1
+
+
+def test_quote_scan_decides_whether_values_may_span_lines(tmp_path, monkeypatch):
+    from integrity_signals import io
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text(HEADER + ROWS.replace('"', ""), encoding="utf-8")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(TEXT, encoding="utf-8")
+    packed = tmp_path / "plain.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert not io._may_hold_quotes(plain, "utf-8")
+    assert io._may_hold_quotes(quoted, "utf-8")
+    assert io._may_hold_quotes(quoted, "utf-16")  # any 0x22 byte counts
+    assert io._may_hold_quotes(packed, "utf-8")  # not scanned: assumed quoted
+    assert io._may_hold_quotes(plain, "cp500")  # '"' is not byte 0x22 there
+    monkeypatch.setattr(io, "_SCAN_BYTES", 8)  # the quote is found past the first block
+    assert io._may_hold_quotes(quoted, "utf-8")
+    assert not io._may_hold_quotes(plain, "utf-8")
+
+
+def test_unquoted_and_quote_aware_reads_agree(tmp_path, monkeypatch):
+    from integrity_signals import io
+
+    path = tmp_path / "plain.csv"
+    rows = [f"HS{i},KS01,P,cb{i % 7},0{1 + i % 9}/01/2025,{i}.000" for i in range(20_000)]
+    rows[100] += ",extra"  # a malformed line: row numbers must agree too
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    fast = io.read_raw(path)
+    monkeypatch.setattr(io, "_may_hold_quotes", lambda path, codec: True)
+    slow = io.read_raw(path)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.malformed, slow.malformed)
+    np.testing.assert_array_equal(fast.row_numbers, slow.row_numbers)

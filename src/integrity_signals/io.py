@@ -32,6 +32,7 @@ _PARQUET_SUFFIXES = {".parquet", ".pq"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _COMPRESSION_SUFFIXES = {".gz", ".bz2", ".zst", ".lz4"}
 _SNIFF_BYTES = 1 << 16
+_SCAN_BYTES = 1 << 22
 
 
 @dataclass
@@ -143,6 +144,24 @@ def _sniff_delimiter(line: str) -> str:
     return max(counts, key=counts.get)
 
 
+def _may_hold_quotes(path: Path, codec: str) -> bool:
+    """False only when the file certainly has no quote character, so no value spans lines.
+
+    Arrow splits an unquoted file into blocks in parallel; a value may only hold a line
+    break when quoted, and tracking quotes makes the splitting serial. The check looks
+    for the byte ``"`` encodes to (UTF-8, UTF-16, cp1258 alike); compressed files and
+    encodings where ``"`` is another byte count as quoted.
+    """
+    if path.suffix.lower() in _COMPRESSION_SUFFIXES or b'"' not in '"'.encode(codec):
+        return True
+    block = bytearray(_SCAN_BYTES)
+    with open(path, "rb", buffering=0) as fh:
+        while size := fh.readinto(block):
+            if block.find(b'"', 0, size) >= 0:
+                return True
+    return False
+
+
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTable:
     with pa.input_stream(str(path), compression="detect") as stream:
         head = stream.read(_SNIFF_BYTES)
@@ -169,6 +188,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     _check_headers(header, path)
     arrow_encoding = "utf8" if codec == "utf-8" else codec
     n_cols = len(header)
+    quoted = _may_hold_quotes(path, codec)
 
     def read(threads: bool, handler):
         return pacsv.read_csv(
@@ -177,7 +197,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
                 encoding=arrow_encoding, use_threads=threads, skip_rows=1, column_names=header
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=handler
+                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=handler
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
