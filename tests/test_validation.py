@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import integrity_signals as isig
@@ -146,3 +147,60 @@ def test_validate_cases_wants_a_frame():
 def test_empty_frame_with_headers_is_valid_and_empty():
     data = isig.validate_cases(minimal_cases(0))
     assert data.n_input == 0 and len(data.cases) == 0 and data.n_rejected == 0
+
+
+def _messy_ids(seed: int) -> list:
+    rng = np.random.default_rng(seed)
+    pool = [
+        "HS1",
+        "HS1 ",
+        "hs1",
+        "A",
+        "A\x00",
+        "",
+        "Phường 1",
+        "x" * 8,
+        "x" * 9,
+        "y" * 70,
+        "y" * 71,
+    ]
+    ids = [f"HS{i}" for i in rng.integers(0, 400, 300)] + list(rng.choice(pool, 60)) + [None] * 5
+    return list(rng.permutation(np.array(ids, dtype=object)))
+
+
+@pytest.mark.parametrize("hashes", ["real", "all_equal", "unavailable"])
+def test_repeated_ids_match_an_exact_comparison(seed, hashes, monkeypatch):
+    from integrity_signals import validation
+
+    ids = pa.array(_messy_ids(seed), type=pa.string())
+    if hashes == "all_equal":  # every pair collides: the exact comparison decides alone
+        monkeypatch.setattr(validation, "_string_hashes", lambda v: np.zeros(len(v), np.uint64))
+    elif hashes == "unavailable":  # as for values longer than the hashed width
+        monkeypatch.setattr(validation, "_string_hashes", lambda v: None)
+    keys = pd.Series(ids.to_pylist(), dtype=object)
+    expected = np.flatnonzero(keys.duplicated(keep=False).to_numpy() & keys.notna().to_numpy())
+    np.testing.assert_array_equal(validation._repeated(ids), expected)
+
+
+def test_string_hashes_agree_for_equal_values_and_skip_long_ones():
+    from integrity_signals.validation import _string_hashes
+
+    values = ["", "a", "a\x00", "abcdefgh", "abcdefghi", "Phường", "x" * 64, "abcdefgh", "a"]
+    h = _string_hashes(pa.array(values))
+    assert h[3] == h[7] and h[1] == h[8]
+    assert len(set(h[[0, 1, 2, 3, 4, 5, 6]].tolist())) == 7
+    sliced = pa.array(["zz", *values]).slice(1)  # a non-zero array offset
+    np.testing.assert_array_equal(_string_hashes(sliced), h)
+    assert _string_hashes(pa.array(["x" * 65])) is None
+
+
+def test_duplicates_found_through_colliding_hashes_are_reported_the_same(monkeypatch):
+    from integrity_signals import validation
+
+    frame = minimal_cases(
+        6, case_id=["A", "B", "A", "C", "B", "D"], handler_id=["x", "y", "x", "z", "w", "v"]
+    )
+    expected = isig.validate_cases(frame).rejects
+    monkeypatch.setattr(validation, "_string_hashes", lambda v: np.zeros(len(v), np.uint64))
+    pd.testing.assert_frame_equal(isig.validate_cases(frame).rejects, expected)
+    assert expected["row"].tolist() == [2, 3, 5]  # B twice, differently; A repeated exactly

@@ -299,15 +299,26 @@ def _assemble(y, mo, d, hh, mi, ss, ns) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, seconds * 10**9 + ns, np.iinfo(np.int64).min), ok
 
 
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Zero-copy numpy views of a (large) string array: its ``len + 1`` offsets and its bytes.
+
+    Value ``i`` is ``data[offsets[i]:offsets[i + 1]]``; null values may take bytes too.
+    """
+    _, offsets_buf, data_buf = arr.buffers()
+    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    return offsets, data
+
+
 def _byte_matrix(arr: pa.Array, width: int) -> np.ndarray:
     """The UTF-8 bytes of ``arr`` (non-null values all ``width`` long) as a (rows, width) matrix.
 
     Null values take no bytes, so the data buffer is the matrix already (a zero-copy view).
     """
-    _, offsets_buf, data_buf = arr.buffers()
-    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)
+    offsets, data = _string_buffers(arr)
     return data[offsets[0] : offsets[-1]].reshape(-1, width)
 
 

@@ -23,6 +23,7 @@ from .columns import ColumnMap, load_column_map, resolve_columns
 from .exceptions import SchemaError
 from .parsing import (
     Parsed,
+    _string_buffers,
     parse_amounts,
     parse_channels,
     parse_counts,
@@ -239,21 +240,64 @@ def _raw_text(series: pd.Series, pos: np.ndarray) -> list[str]:
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw]
 
 
-def _duplicates(ids: pa.Array, frame: pd.DataFrame, missing: np.ndarray, column: str) -> list:
+_HASH_FACTOR = np.uint64(0x9E3779B97F4A7C15)  # odd, so each step is a bijection mod 2**64
+_HASH_MAX_BYTES = 64
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _string_hashes(values: pa.Array) -> np.ndarray | None:
+    """A 64-bit hash of each string, read eight bytes at a time; None for long strings.
+
+    Equal strings get equal hashes, so distinct hashes prove distinct strings; equal
+    hashes only say "compare these exactly". Values longer than ``_HASH_MAX_BYTES``
+    would take too many passes: None tells the caller to compare everything exactly.
+    """
+    offsets, data = _string_buffers(values)
+    starts = offsets[:-1].astype(np.int64) - offsets[0]
+    lengths = np.diff(offsets).astype(np.int64)
+    longest = int(lengths.max()) if len(lengths) else 0
+    if longest > _HASH_MAX_BYTES:
+        return None
+    size = int(offsets[-1] - offsets[0])
+    padded = np.zeros(size + longest + 8, dtype=np.uint8)  # every read stays inside
+    padded[:size] = data[offsets[0] : offsets[-1]]
+    words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    hashes = lengths.astype(np.uint64)
+    for skip in range(0, longest, 8):  # eight bytes of every value per pass
+        word = words[starts + skip] & _LOW_BYTES[np.clip(lengths - skip, 0, 8)]
+        hashes = hashes * _HASH_FACTOR + word
+    return hashes
+
+
+def _repeated(ids: pa.Array) -> np.ndarray:
+    """Positions of the non-null ids that occur more than once, in row order."""
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if ids.null_count:
+        rows = np.flatnonzero(ids.is_valid().to_numpy(zero_copy_only=False))
+    else:
+        rows = np.arange(len(ids))
+    hashes = _string_hashes(ids)
+    if hashes is not None:  # one sort settles the common case, all ids distinct
+        hashes = hashes[rows] if ids.null_count else hashes
+        ordered = np.sort(hashes)
+        if not (ordered[1:] == ordered[:-1]).any():
+            return rows[:0]
+        rows = rows[pd.Series(hashes).duplicated(keep=False).to_numpy()]  # same hash: compare
+    keys = ids.take(pa.array(rows)).to_pandas()
+    return rows[keys.duplicated(keep=False).to_numpy()]
+
+
+def _duplicates(ids: pa.Array, frame: pd.DataFrame, column: str) -> list:
     """Repeated keys, as failure records for :meth:`_Failures.add`.
 
     Exact repeats of a row keep the first copy; conflicting copies all go.
     """
-    present = len(ids) - ids.null_count
-    if pc.count_distinct(ids, mode="only_valid").as_py() == present:
-        return []  # the common case, settled by one hash pass in Arrow
-    keys = pd.Series(ids.to_pandas())
-    dup = keys.duplicated(keep=False).to_numpy() & ~missing
-    if not dup.any():
+    pos = _repeated(ids)
+    if not pos.size:
         return []
-    pos = np.flatnonzero(dup)
     hashes = pd.util.hash_pandas_object(frame.iloc[pos].astype(str), index=False).to_numpy()
-    groups = pd.DataFrame({"key": keys.iloc[pos].to_numpy(), "pos": pos, "hash": hashes})
+    keys = ids.take(pa.array(pos)).to_pandas().to_numpy()
+    groups = pd.DataFrame({"key": keys, "pos": pos, "hash": hashes})
     found = []
     for _, g in groups.groupby("key", sort=False):  # loop over duplicate groups only
         rows = g["pos"].to_numpy()
@@ -307,7 +351,7 @@ def validate_table(
         if len(key_parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
             second = pa.array(np.asarray(key_parts[1].values).astype(str))
             ids = pc.binary_join_element_wise(ids, second, "\x1f")
-        duplicates = pool.submit(_duplicates, ids, frame, key_parts[0].missing, key)
+        duplicates = pool.submit(_duplicates, ids, frame, key)
         parsed: dict[str, Parsed] = {name: job.result() for name, job in jobs.items()}
         for col in present:
             p = parsed[col.name]
