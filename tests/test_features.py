@@ -244,6 +244,11 @@ def test_later_dossiers_are_judged_with_the_applicants_reference_record():
     # an applicant without a record: the batch alone; distinct counts stay the batch's
     assert f["handlers__pair_cases"].iloc[3] == 1 and f["handlers__applicant_cases"].iloc[3] == 1
     assert f["handlers__applicant_handlers"].iloc[0] == 2
+    # with dossiers from inside the period in the same batch, the new ones get the same figures
+    mixed = pd.concat([_broker_reference().iloc[80:84], later], ignore_index=True)
+    g = model.transform(mixed).iloc[4:].reset_index(drop=True)
+    cols = ["handlers__pair_cases", "handlers__applicant_cases", "handlers__pair_expected"]
+    pd.testing.assert_frame_equal(g[cols], f[cols])
 
 
 def test_batches_inside_the_reference_period_count_nothing_twice():

@@ -307,8 +307,7 @@ class HandlerFeatures(CaseTransformer):
         if not ctx.has("applicant_id"):
             return
         a, uniques = ctx.factorized("applicant_id")
-        self.applicants_ = Codebook(ctx.cases["applicant_id"])
-        a = self.applicants_.codes(a, uniques)
+        self.applicants_ = Codebook(pd.Series(uniques))  # same order: a's codes are the book's
         keep = (a >= 0) & (p >= 0) & (u >= 0) & (h >= 0)
         a, p, u, h = a[keep], p[keep], u[keep], h[keep]
         n_a, n_p, n_u, n_h = (
@@ -334,7 +333,10 @@ class HandlerFeatures(CaseTransformer):
         """Pool the new rows' pair figures with their applicants' reference records (in place)."""
         rows = np.flatnonzero(rows_mask)
         rec = self.record_
-        fresh = self._pair_counts(a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb)
+        if rows.size == int((a >= 0).sum()):  # the usual later batch: every dossier is new
+            fresh = {k: out[k][rows] for k in ("pair_cases", "applicant_cases", "expected")}
+        else:
+            fresh = self._pair_counts(a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb)
         ref_a = self.applicants_.codes(a, applicants)[rows]
         seen = ref_a >= 0
         n_h = len(self.handlers_)
