@@ -81,6 +81,13 @@ class Codebook:
     def __init__(self, values: pd.Series):
         self.categories = pd.Index(pd.unique(values.dropna()))
 
+    @classmethod
+    def from_uniques(cls, uniques: pd.Index) -> Codebook:
+        """The code book of distinct values already known (a factorisation's uniques): no copy."""
+        book = cls.__new__(cls)
+        book.categories = uniques
+        return book
+
     def __len__(self) -> int:
         return len(self.categories)
 

@@ -276,6 +276,7 @@ class HandlerFeatures(CaseTransformer):
             "pair_cases": counts["pair_cases"],
             "expected": counts["expected"],
             "top_share": at(top_share, hb),
+            "group": pair_group,
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
         if new.any() and getattr(self, "record_", None) is not None:
@@ -296,7 +297,7 @@ class HandlerFeatures(CaseTransformer):
         }
 
     def _fit_record(self, ctx: CaseContext, p, u, h) -> None:
-        """Each applicant's reference record: its dossiers per procedure and unit, and per officer.
+        """Each applicant's reference record: its dossiers' procedures and units, and its officers.
 
         A dossier submitted after the reference period is judged with its
         applicant's record added: a broker's ninth steered dossier of the quarter
@@ -307,26 +308,24 @@ class HandlerFeatures(CaseTransformer):
         if not ctx.has("applicant_id"):
             return
         a, uniques = ctx.factorized("applicant_id")
-        self.applicants_ = Codebook(pd.Series(uniques))  # same order: a's codes are the book's
-        keep = (a >= 0) & (p >= 0) & (u >= 0) & (h >= 0)
-        a, p, u, h = a[keep], p[keep], u[keep], h[keep]
-        n_a, n_p, n_u, n_h = (
-            len(self.applicants_),
-            len(self.procedures_),
-            len(self.units_),
-            len(self.handlers_),
-        )
-        pair_keys, pair_counts = np.unique(a * n_h + h, return_counts=True)
-        dossier_keys, dossier_counts = np.unique((a * n_p + p) * n_u + u, return_counts=True)
-        dossier_a, rest = np.divmod(dossier_keys, n_p * n_u)
+        self.applicants_ = Codebook.from_uniques(uniques)  # a's codes are the book's
+        n_a, n_h = len(self.applicants_), len(self.handlers_)
+        pairs = self._pairs(ctx, p, u, h)  # the reference's own figures, computed already
+        rows = np.flatnonzero(a >= 0)  # procedure, unit and officer are required: all known
+        group = pairs.pop("group")  # needed here only
+        first = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
+        first[group[rows[::-1]]] = rows[::-1]  # the last write is each pair's first row
+        first = first[first >= 0]
+        by_applicant = rows[np.argsort(a[rows], kind="stable")]
         self.record_ = {
-            "pairs": KeyTable(pair_keys, pair_counts),
-            "cases": np.bincount(a, minlength=n_a).astype(np.float64),
-            # the applicant's (procedure, unit, dossiers) rows, grouped by applicant
-            "start": np.searchsorted(dossier_a, np.arange(n_a + 1)),
-            "p": (rest // n_u).astype(np.int32),
-            "u": (rest % n_u).astype(np.int32),
-            "k": dossier_counts.astype(np.float64),
+            "pairs": KeyTable(a[first] * n_h + h[first], pairs["pair_cases"][first]),
+            "cases": np.bincount(a[rows], minlength=n_a).astype(np.int32),
+            # every reference dossier's procedure and unit, grouped by applicant
+            "start": np.concatenate([[0], np.cumsum(np.bincount(a[rows], minlength=n_a))]).astype(
+                np.int32 if len(rows) < 2**31 else np.int64
+            ),
+            "p": p[by_applicant].astype(np.int32),
+            "u": u[by_applicant].astype(np.int32),
         }
 
     def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb) -> None:
@@ -354,7 +353,7 @@ class HandlerFeatures(CaseTransformer):
         which = np.repeat(np.arange(len(keys)), size)
         grid = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(size.sum())
         prob = self._assign_prob(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
-        e_ref = np.bincount(which, rec["k"][grid] * prob, len(keys))[inverse]
+        e_ref = np.bincount(which, prob, len(keys))[inverse]
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
