@@ -1,4 +1,5 @@
-"""End to end on a simulated province: validate, fit, score cases, score officers and units.
+"""End to end on a simulated province: validate, fit, score cases, score officers and units;
+then a later batch (fit on months 1-9, score months 10-12).
 
     python benchmarks/end_to_end.py [--cases 1000000]
 
@@ -31,6 +32,12 @@ def main() -> None:
         "+ fit + score + officers + units": load
         + f"data = isig.validate_cases(cases)\nm = isig.RiskModel(random_state=0).fit(data, catalog=pd.read_parquet({str(cat)!r}))\n"
         "f = m.score(data); o = m.score_entities(data); u = m.score_entities(data, level='unit_id')\n",
+        # a later batch: pooled with the reference record (officers, applicant pairs)
+        "fit on months 1-9, score months 10-12 + officers + units": load
+        + "month = cases['submitted_at'].dt.month\n"
+        f"m = isig.RiskModel(random_state=0).fit(cases[month <= 9], catalog=pd.read_parquet({str(cat)!r}))\n"
+        "late = cases[month > 9]\n"
+        "f = m.score(late); o = m.score_entities(late); u = m.score_entities(late, level='unit_id')\n",
     }
     print(f"machine: {machine()}; cases: {args.cases:,}")
     print("| step (cumulative, one process each) | wall s | peak MB |")

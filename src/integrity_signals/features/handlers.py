@@ -313,8 +313,9 @@ class HandlerFeatures(CaseTransformer):
         pairs = self._pairs(ctx, p, u, h)  # the reference's own figures, computed already
         rows = np.flatnonzero(a >= 0)  # procedure, unit and officer are required: all known
         group = pairs.pop("group")  # needed here only
+        # one row per pair stands for it: its rows share applicant, officer and count
         first = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
-        first[group[rows[::-1]]] = rows[::-1]  # the last write is each pair's first row
+        first[group[rows]] = rows
         first = first[first >= 0]
         by_applicant = rows[np.argsort(a[rows], kind="stable")]
         self.record_ = {
