@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from integrity_signals.parsing import (
@@ -210,3 +212,127 @@ def test_decomposed_unicode_is_normalised():
 
     nfd = unicodedata.normalize("NFD", "Phường Bến Nghé")
     assert parse_ids(pd.Series([nfd])).values.to_pylist() == ["Phường Bến Nghé"]
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def test_arrow_trims_exactly_the_characters_python_calls_space():
+    """The edge check (parsing._SPACES) lists str.isspace; Arrow's trim must agree."""
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    trimmed = pc.utf8_trim_whitespace(pa.array(["x" + chr(c) for c in points]))
+    by_arrow = np.array(points)[pc.binary_length(trimmed).to_numpy() == 1]
+    by_python = [c for c in points if chr(c).isspace()]
+    np.testing.assert_array_equal(by_arrow, by_python)
+
+
+def pa_strings(series):
+    return pa.array(series, type=pa.large_string(), from_pandas=True)
+
+
+EDGES = ["HS1", " HS1", "HS1 ", "\u00a0HS1", "HS1\u00a0", "\u3000HS1", "HS1\u2003", "\u205fHS1",
+         "HS1\u2028", "\x85HS1", "HS1\x1f", "\tHS1", "Ấp 3", "Hoà", "Phường 1\u200a", "Trực tuyến",
+         "\u1680", " ", "", None, "HS1\u200b", "à", "ờ x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", EDGES)
+def test_ids_are_trimmed_of_unicode_whitespace_alone_or_among_clean_values(value):
+    series = pd.Series(["HS2", "Phường 2", value, "HS3"] * 3, dtype=object)
+    expected = pc.utf8_trim_whitespace(pa_strings(series)).to_pylist()
+    expected = [v or None for v in expected]  # empty after trimming: missing
+    got = parse_ids(series)
+    assert got.values.to_pylist() == expected
+    assert got.missing.tolist() == [v is None for v in expected]
+
+
+def test_edge_check_only_asks_for_trimming_when_an_edge_may_be_space():
+    from integrity_signals.parsing import _edge_spaces, _string_buffers
+
+    def needs_trim(values):
+        return _edge_spaces(*_string_buffers(pa_strings(pd.Series(values, dtype=object))))
+
+    assert not needs_trim(["HS1", "Ấp 3", "Hoà", "Trực tuyến", "", None, "HS1\u200b", "à"])
+    for value in ["\u00a0HS1", "HS1\u3000", "\u205fx", "x\u2029", "\x85", " x", "x\t", "\x00"]:
+        assert needs_trim(["HS1", value, "Hoà"]), value
+    sliced = pa_strings(pd.Series([" HS1", "HS2", "HS3 "])).slice(1, 1)  # offsets start past 0
+    assert not _edge_spaces(*_string_buffers(sliced))
+
+
+@pytest.mark.parametrize(
+    ("parser", "written", "expected", "missing", "bad"),
+    [
+        (parse_amounts, [" 50.000 ", "\u00a050.000", "50.000", "Mie\u0302\u0303n phí", "  ", None, "x"],
+         [50_000, 50_000, 50_000, 0, np.nan, np.nan, np.nan], [0, 0, 0, 0, 1, 1, 0], [0, 0, 0, 0, 0, 0, 1]),
+        (parse_counts, [" 2 ", "2", "\u30002 lần", "", "1.5"], [2, 2, 2, np.nan, np.nan],
+         [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]),
+    ],
+)  # fmt: skip
+def test_padded_and_decomposed_values_parse_once_per_distinct_value(
+    parser, written, expected, missing, bad
+):
+    p = parser(pd.Series(written * 2, dtype=object))
+    np.testing.assert_array_equal(p.values, expected * 2)
+    assert p.missing.tolist() == [bool(m) for m in missing] * 2
+    assert p.bad.tolist() == [bool(b) for b in bad] * 2
+
+
+def test_padded_and_decomposed_channels():
+    import unicodedata
+
+    written = [
+        " Trực tuyến",
+        unicodedata.normalize("NFD", "Bưu chính"),
+        "\u00a0trực tiếp\u3000",
+        " ",
+        "fax ",
+    ]
+    p = parse_channels(pd.Series(written, dtype="str"))
+    assert list(p.values[:3]) == ["online", "postal", "in_person"]
+    assert p.missing.tolist() == [False, False, False, True, False]
+    assert p.bad.tolist() == [False] * 4 + [True]
+
+
+def test_fixed_width_dates_agree_across_blocks_gaps_and_widths(monkeypatch):
+    from integrity_signals import parsing
+
+    rng = np.random.default_rng(0)
+    when = pd.to_datetime("2020-01-01") + pd.to_timedelta(
+        rng.integers(0, 5 * 365 * 86400, 400), unit="s"
+    )
+    forms = [
+        when.strftime("%d/%m/%Y %H:%M"),
+        when.strftime("%d/%m/%Y"),
+        when.strftime("%Y-%m-%d %H:%M:%S"),
+    ]
+    written = np.asarray(forms[0], dtype=object)
+    pick = rng.random(len(written))
+    written[pick < 0.2] = np.asarray(forms[1], dtype=object)[pick < 0.2]  # other widths in between
+    written[pick > 0.9] = np.asarray(forms[2], dtype=object)[pick > 0.9]  # the other layout
+    written[(pick > 0.4) & (pick < 0.45)] = None  # nulls: no bytes, blocks stay back to back
+    written[(pick > 0.5) & (pick < 0.52)] = "31/02/2025 10:00"  # the right shape, not a date
+    written[(pick > 0.6) & (pick < 0.62)] = "aa/bb/cccc xx:yy"  # the right width, not the shape
+    series = pd.Series(written, dtype=object)
+    whole = parse_datetimes(series)
+    for rows in (1, 3, 64):
+        monkeypatch.setattr(parsing, "_BLOCK_ROWS", rows)
+        part = parse_datetimes(series)
+        np.testing.assert_array_equal(part.values, whole.values)
+        np.testing.assert_array_equal(part.bad, whole.bad)
+        np.testing.assert_array_equal(part.missing, whole.missing)
+    assert (
+        whole.bad.sum()
+        == ((pick > 0.5) & (pick < 0.52)).sum() + ((pick > 0.6) & (pick < 0.62)).sum()
+    )
+    good = ~whole.bad & ~whole.missing
+    expected = np.where(pick < 0.2, when.normalize(), when.floor("min"))
+    expected = np.where(pick > 0.9, when, expected)
+    np.testing.assert_array_equal(whole.values[good], expected[good].astype("datetime64[ns]"))
+
+
+def test_null_mask_reads_the_bitmap_of_sliced_arrays():
+    from integrity_signals.parsing import _null_mask
+
+    arr = pa.array([None, "a", None, "b", "c", None, None, None, "d", None], type=pa.large_string())
+    for start in range(4):
+        np.testing.assert_array_equal(_null_mask(arr.slice(start)), arr.slice(start).is_null())
+    assert not _null_mask(pa.array(["a", "b"])).any()

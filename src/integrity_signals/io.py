@@ -200,7 +200,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
                 delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=handler
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: pa.large_string() for h in header},  # pandas keeps it as is
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],

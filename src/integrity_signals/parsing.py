@@ -65,29 +65,110 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
 
 
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Zero-copy numpy views of a (large) string array: its ``len + 1`` offsets and its bytes.
+
+    Value ``i`` is ``data[offsets[i]:offsets[i + 1]]``; null values may take bytes too.
+    """
+    _, offsets_buf, data_buf = arr.buffers()
+    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    return offsets, data
+
+
+def _null_mask(arr: pa.Array) -> np.ndarray:
+    """``arr.is_null()`` as a numpy bool array, read from the validity bitmap."""
+    if not arr.null_count:
+        return np.zeros(len(arr), dtype=bool)
+    bits = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
+    valid = np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset :]
+    return valid == 0
+
+
+# UTF-8 forms of the non-ASCII characters Arrow's utf8_trim_whitespace trims (those of
+# str.isspace: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+_SPACES = [chr(c).encode() for c in range(0x80, 0x3001) if chr(c).isspace()]
+_SPACE_KEYS = np.array([int.from_bytes(b, "big") for b in _SPACES], dtype=np.int64)
+_SPACE_FIRST = np.unique([b[0] for b in _SPACES]).astype(np.uint8)
+_SPACE_LAST = np.unique([b[-1] for b in _SPACES]).astype(np.uint8)
+
+
+def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a few wanted bytes: one comparison per run of consecutive values."""
+    runs = np.split(wanted, np.flatnonzero(np.diff(wanted) > 1) + 1)
+    hit = np.zeros(len(values), dtype=bool)
+    for run in runs:  # over the 4-16 byte values of the whitespace forms, not over rows
+        hit |= (values - run[0]) <= (run[-1] - run[0])  # uint8 wraps below run[0]
+    return hit
+
+
+def _edge_spaces(offsets: np.ndarray, data: np.ndarray) -> bool:
+    """Whether some value may begin or end with whitespace (False: trimming changes nothing).
+
+    Any edge byte up to 0x20 counts as space. Values whose first or last byte may belong
+    to a non-ASCII space (few, as a rule) have that edge compared with the UTF-8 forms.
+    The answer errs only towards True.
+    """
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.all():
+        starts, ends = starts[filled], ends[filled]
+    first, last = np.take(data, starts), np.take(data, ends - 1)
+    if (first <= 0x20).any() or (last <= 0x20).any():
+        return True
+    opens = starts[_among(first, _SPACE_FIRST)]
+    closes = ends[_among(last, _SPACE_LAST)]
+
+    def keys(at: np.ndarray, width: int) -> np.ndarray:
+        key = np.zeros(len(at), dtype=np.int64)
+        for i in range(width):
+            key = key << 8 | data[np.clip(at + i, 0, len(data) - 1)]
+        return key
+
+    edges = [keys(opens, 2), keys(opens, 3), keys(closes - 2, 2), keys(closes - 3, 3)]
+    return bool(np.isin(np.concatenate(edges), _SPACE_KEYS).any())
+
+
 def _nfc(arr: pa.Array) -> pa.Array:
     """Unicode NFC, so that "Phường" typed on Windows and on a Mac compare equal.
 
     Legacy code pages (cp1258) and some Mac exports write decomposed accents.
     ASCII columns pass untouched; others are normalised once per distinct value.
     """
-    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+    offsets, data = _string_buffers(arr)
+    if data[offsets[0] : offsets[-1]].max(initial=0) < 0x80:
         return arr
     enc = pc.dictionary_encode(arr)
     normal = pc.utf8_normalize(enc.dictionary, "NFC")
     return arr if normal.equals(enc.dictionary) else normal.take(enc.indices)
 
 
-def _clean(arr: pa.Array) -> pa.Array:
-    """NFC, trimmed of Unicode whitespace; empty strings become null."""
-    arr = _nfc(pc.utf8_trim_whitespace(arr))
+def _clean(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """NFC, trimmed of Unicode whitespace; empty strings become null.
+
+    Trimming copies the column, so it only runs when some value has whitespace at an edge.
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    present = pc.and_(arr.is_valid(), pc.greater(pc.binary_length(arr), 0))
-    if arr.offset or present.offset:
-        return pc.if_else(present, arr, pa.scalar(None, arr.type))
-    _, offsets, data = arr.buffers()  # same values, new validity bitmap: no copy of the text
-    return pa.Array.from_buffers(arr.type, len(arr), [present.buffers()[1], offsets, data])
+    if _edge_spaces(*_string_buffers(arr)):
+        arr = pc.utf8_trim_whitespace(arr)
+    arr = _nfc(arr)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets, _ = _string_buffers(arr)
+    present = np.diff(offsets) > 0
+    if arr.null_count:
+        present &= ~_null_mask(arr)
+    if arr.offset:
+        return pc.if_else(pa.array(present), arr, pa.scalar(None, arr.type))
+    _, offsets_buf, data_buf = (
+        arr.buffers()
+    )  # same values, new validity bitmap: no copy of the text
+    validity = pa.array(present).buffers()[1]
+    return pa.Array.from_buffers(arr.type, len(arr), [validity, offsets_buf, data_buf])
 
 
 def _object_kinds(series: pd.Series) -> np.ndarray:
@@ -119,12 +200,12 @@ def _text(series: pd.Series, clean: bool = True) -> pa.Array:
     With ``clean`` the values are trimmed, NFC-normalised and empty strings become null.
     """
     try:
-        arr = pa.array(series, type=pa.string(), from_pandas=True)
+        arr = pa.array(series, type=pa.large_string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         arr = pa.array(
-            series.astype(object).where(series.notna(), None).astype(str), type=pa.string()
+            series.astype(object).where(series.notna(), None).astype(str), type=pa.large_string()
         )
-        arr = pc.if_else(pa.array(series.isna().to_numpy()), pa.scalar(None, pa.string()), arr)
+        arr = pc.if_else(pa.array(series.isna().to_numpy()), pa.scalar(None, arr.type), arr)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return _clean(arr) if clean else arr
@@ -154,20 +235,33 @@ def _mixed(series: pd.Series, parts: dict[int, Callable[[pd.Series], Parsed]], e
     return Parsed(values, missing, bad)
 
 
-def _per_unique(arr: pa.Array, fn: Callable[[str], object], null, dtype) -> np.ndarray:
+def _distinct(arr: pa.Array, *, clean: bool = False) -> tuple[list, np.ndarray]:
+    """The distinct values of ``arr`` and, per row, the position of its value; nulls get -1.
+
+    With ``clean`` the distinct values are cleaned (see :func:`_clean`; empty ones become
+    None), which is the same as cleaning the column first, at the cost of a few values.
+    """
+    enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    words = _clean(enc.dictionary) if clean else enc.dictionary
+    at = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
+    return words.to_pylist(), at.to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def _per_unique(arr: pa.Array, fn: Callable[[str], object], null, dtype, *, clean=False):
     """``fn`` applied once per distinct value of ``arr`` and spread back; nulls get ``null``."""
-    enc = pc.dictionary_encode(arr)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
-    table = np.array([fn(s) for s in enc.dictionary.to_pylist()] + [null], dtype=dtype)
-    return table[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]  # -1: the null slot
+    words, at = _distinct(arr, clean=clean)
+    table = np.array([null if s is None else fn(s) for s in words] + [null], dtype=dtype)
+    return table[at]  # -1: the null slot
 
 
 def _map_uniques(arr: pa.Array, fn: Callable[[str], float | None]) -> Parsed:
-    """Apply a scalar text parser once per distinct value; None from ``fn`` means unreadable."""
-    values = _per_unique(arr, lambda s: np.nan if (v := fn(s)) is None else v, np.nan, np.float64)
-    missing = arr.is_null().to_numpy(zero_copy_only=False)
-    return Parsed(values, missing, ~missing & np.isnan(values))
+    """Clean and parse each distinct value once; None from ``fn`` means unreadable."""
+    words, at = _distinct(arr, clean=True)
+    values = np.array(
+        [np.nan if s is None or (v := fn(s)) is None else v for s in words] + [np.nan]
+    )
+    missing = np.array([s is None for s in words] + [True])
+    return Parsed(values[at], missing[at], (~missing & np.isnan(values))[at])
 
 
 # --------------------------------------------------------------------------- ids and text
@@ -193,8 +287,7 @@ def parse_ids(series: pd.Series) -> Parsed:
                 pd.Series(series[nums].to_numpy(dtype=float))
             ).to_numpy()
     arr = _text(series)
-    missing = arr.is_null().to_numpy(zero_copy_only=False)
-    return Parsed(arr, missing, np.zeros(len(arr), dtype=bool))
+    return Parsed(arr, _null_mask(arr), np.zeros(len(arr), dtype=bool))
 
 
 def _numbers_as_text(series: pd.Series) -> pd.Series:
@@ -284,42 +377,24 @@ _MONTH_START, _MONTH_LENGTH = _month_tables()
 
 
 def _assemble(y, mo, d, hh, mi, ss, ns) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar fields (int arrays) to epoch nanoseconds, with a validity mask.
+    """Calendar fields (int arrays of any width, or scalars for absent ones) to epoch ns.
 
-    31/02 is invalid rather than rolled over to 03/03.
+    Returns the nanoseconds and a validity mask; 31/02 is invalid rather than rolled over
+    to 03/03. The checks run on the narrow input types, the sum in int64.
     """
     ok = (
         (y >= _MIN_YEAR) & (y <= _MAX_YEAR) & (mo >= 1) & (mo <= 12) & (d >= 1)
         & (hh >= 0) & (hh <= 23) & (mi >= 0) & (mi <= 59) & (ss >= 0) & (ss <= 59)
     )  # fmt: skip
-    month = np.where(ok, (y.astype(np.int64) - _MIN_YEAR) * 12 + mo - 1, 0)
+    month = np.where(ok, (y.astype(np.int32) - _MIN_YEAR) * 12 + mo - 1, 0)
     ok &= d <= _MONTH_LENGTH[month]
-    days = _MONTH_START[month] + d - 1
-    seconds = days * 86_400 + hh.astype(np.int64) * 3600 + mi.astype(np.int64) * 60 + ss
-    return np.where(ok, seconds * 10**9 + ns, np.iinfo(np.int64).min), ok
-
-
-def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Zero-copy numpy views of a (large) string array: its ``len + 1`` offsets and its bytes.
-
-    Value ``i`` is ``data[offsets[i]:offsets[i + 1]]``; null values may take bytes too.
-    """
-    _, offsets_buf, data_buf = arr.buffers()
-    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=off_type)[arr.offset : arr.offset + len(arr) + 1]
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    )
-    return offsets, data
-
-
-def _byte_matrix(arr: pa.Array, width: int) -> np.ndarray:
-    """The UTF-8 bytes of ``arr`` (non-null values all ``width`` long) as a (rows, width) matrix.
-
-    Null values take no bytes, so the data buffer is the matrix already (a zero-copy view).
-    """
-    offsets, data = _string_buffers(arr)
-    return data[offsets[0] : offsets[-1]].reshape(-1, width)
+    total = _MONTH_START[month] + (d - 1)  # days since 1970-01-01, int64
+    total *= 86_400
+    total += (np.int32(hh) * 60 + mi) * 60 + ss
+    total *= 10**9
+    total += ns
+    total[~ok] = np.iinfo(np.int64).min
+    return total, ok
 
 
 _DIGIT_SPANS = {  # layout -> (year, month, day) byte spans within the first 10 bytes
@@ -335,50 +410,80 @@ for _hi in range(10):
         _PAIR_VALUE[(48 + _hi) | ((48 + _lo) << 8)] = _hi * 10 + _lo
 
 
-def _pair(flat: np.ndarray, width: int, n: int, start: int) -> np.ndarray:
-    """Value of the two digits at bytes ``start``, ``start + 1`` of each row; -1 if not digits."""
-    two_bytes = np.ndarray((n,), dtype="<u2", buffer=flat, offset=start, strides=(width,))
-    return _PAIR_VALUE[two_bytes]
+_BLOCK_ROWS = 1 << 15  # rows decoded at a time: the temporaries stay in cache
 
 
-def _is_separator(column: np.ndarray) -> np.ndarray:
-    return (column == ord("/")) | (column == ord("-")) | (column == ord("."))
-
-
-def _fixed_width(mat: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fixed_width(arr: pa.Array, is_width: np.ndarray, width: int, dayfirst: bool):
     """Fast path for zero-padded ``dd/mm/yyyy`` or ``yyyy-mm-dd`` with ``HH:MM[:SS]``.
 
-    Digit pairs are read as 16-bit words and decoded by a lookup table, one
-    gather per field. Returns epoch nanoseconds, "valid date" and "has this
-    shape" masks; rows without the shape go to the regex path.
+    ``is_width`` marks the rows of ``arr`` whose text is ``width`` bytes long. Yields,
+    block by block of ``_BLOCK_ROWS`` rows (so that temporaries stay in cache), the rows
+    (a slice or positions), their epoch nanoseconds (NaT where not valid), and the
+    "valid date" and "has this shape" masks; rows without the shape go to the regex
+    path. The bytes are read in place when a block's rows are back to back in the data
+    buffer (any rows between them empty or null), else gathered.
     """
+    offsets, data = _string_buffers(arr)
+    windows = np.lib.stride_tricks.sliding_window_view(data, width)  # row i: bytes from i
+    for start in range(0, len(arr), _BLOCK_ROWS):
+        take = is_width[start : start + _BLOCK_ROWS]
+        part = slice(start, start + len(take)) if take.all() else start + np.flatnonzero(take)
+        at = offsets[part]
+        if not len(at):
+            continue
+        if at[-1] - at[0] == (len(at) - 1) * width:
+            mat = data[at[0] : at[0] + len(at) * width].reshape(-1, width)
+        else:
+            mat = windows[at]
+        yield (part, *_decode_block(mat, dayfirst))
+
+
+def _decode_block(mat: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_fixed_width` on a few rows. Each byte position used is read once; digit
+    pairs are read as 16-bit words and decoded by a lookup table (-1: not two digits)."""
     n, width = mat.shape
-    mat = np.ascontiguousarray(mat)
-    flat = mat.reshape(-1)
-    year_first = _is_separator(mat[:, 4]) & _is_separator(mat[:, 7])
-    day_first = ~year_first & _is_separator(mat[:, 2]) & _is_separator(mat[:, 5])
-    if year_first.any() and day_first.any():  # mixed layouts: solve each half on its own
-        out = [np.empty(n, dtype=np.int64), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)]
-        for rows in (year_first, ~year_first):
-            for target, part in zip(out, _fixed_width(mat[rows], dayfirst), strict=True):
-                target[rows] = part
-        return tuple(out)
-    layout = "ymd" if year_first.any() else ("dmy" if dayfirst else "mdy")
+    flat = np.ascontiguousarray(mat).reshape(-1)
+
+    def byte(at: int) -> np.ndarray:
+        return np.ndarray((n,), dtype=np.uint8, buffer=flat, offset=at, strides=(width,)).copy()
+
+    def pair(at: int) -> np.ndarray:
+        words = np.ndarray((n,), dtype="<u2", buffer=flat, offset=at, strides=(width,))
+        return np.take(_PAIR_VALUE, words)
+
+    def separator(at: int) -> np.ndarray:
+        column = byte(at)
+        return (column == ord("/")) | (column == ord("-")) | (column == ord("."))
+
+    shaped = separator(2) & separator(5)  # day or month first
+    layout = "dmy" if dayfirst else "mdy"
+    if not shaped.all():
+        year_first = separator(4) & separator(7)
+        shaped &= ~year_first
+        if year_first.any() and shaped.any():  # mixed layouts: solve each half on its own
+            out = [np.empty(n, dtype=np.int64), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)]
+            for rows in (year_first, ~year_first):
+                for target, part in zip(out, _decode_block(mat[rows], dayfirst), strict=True):
+                    target[rows] = part
+            return tuple(out)
+        if year_first.any():
+            shaped, layout = year_first, "ymd"
     (y0, _), (m0, _), (d0, _) = _DIGIT_SPANS[layout]
-    century, year2 = _pair(flat, width, n, y0), _pair(flat, width, n, y0 + 2)
-    mo, d = _pair(flat, width, n, m0), _pair(flat, width, n, d0)
-    shape_ok = (year_first | day_first) & (century >= 0) & (year2 >= 0) & (mo >= 0) & (d >= 0)
-    y = century.astype(np.int64) * 100 + year2
-    hh = mi = ss = np.zeros(n, dtype=np.int16)
+    century, year2, mo, d = pair(y0), pair(y0 + 2), pair(m0), pair(d0)
+    digits = century | year2 | mo | d  # negative where any pair is not two digits
+    hh = mi = ss = np.int16(0)
     if width >= 16:
-        shape_ok &= ((mat[:, 10] == ord(" ")) | (mat[:, 10] == ord("T"))) & (mat[:, 13] == ord(":"))
-        hh, mi = _pair(flat, width, n, 11), _pair(flat, width, n, 14)
+        middle = byte(10)
+        shaped &= ((middle == ord(" ")) | (middle == ord("T"))) & (byte(13) == ord(":"))
+        hh, mi = pair(11), pair(14)
+        digits |= hh | mi
     if width == 19:
-        shape_ok &= mat[:, 16] == ord(":")
-        ss = _pair(flat, width, n, 17)
-    shape_ok &= (hh >= 0) & (mi >= 0) & (ss >= 0)
-    total, ok = _assemble(y, mo, d, hh, mi, ss, 0)
-    return total, shape_ok & ok, shape_ok
+        shaped &= byte(16) == ord(":")
+        ss = pair(17)
+        digits |= ss
+    shaped &= digits >= 0
+    total, ok = _assemble(century * np.int16(100) + year2, mo, d, hh, mi, ss, 0)
+    return total, shaped & ok, shaped
 
 
 _TIME = (
@@ -433,25 +538,24 @@ def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
     n = len(arr)
     nat = np.iinfo(np.int64).min
     out = np.full(n, nat, dtype=np.int64)
-    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    missing = _null_mask(arr)
     settled = missing.copy()  # rows whose fate (value, missing or bad) is decided
     bad = np.zeros(n, dtype=bool)
-    lengths = pc.binary_length(arr).fill_null(0).to_numpy()
-    n_present = n - int(missing.sum())
+    offsets, _ = _string_buffers(arr)
+    lengths = np.diff(offsets)
+    lengths[missing] = 0
     for width in (10, 16, 19):
         is_width = lengths == width
-        rows = np.flatnonzero(is_width)
-        if rows.size == 0:
+        if not is_width.any():
             continue
-        same = arr if rows.size == n_present else arr.filter(pa.array(is_width))
-        total, ok, shaped = _fixed_width(_byte_matrix(same, width), dayfirst)
-        out[rows[ok]] = total[ok]
-        bad[rows[shaped & ~ok]] = True
-        settled[rows[shaped]] = True
+        for part, total, ok, shaped in _fixed_width(arr, is_width, width, dayfirst):
+            out[part] = total  # NaT where not ok
+            bad[part] = shaped & ~ok
+            settled[part] = shaped
     rest = np.flatnonzero(~settled)
     if rest.size:
         sub = _clean(arr.take(pa.array(rest)))
-        blank = sub.is_null().to_numpy(zero_copy_only=False)
+        blank = _null_mask(sub)
         missing[rest[blank]] = True
         settled[rest[blank]] = True
         utc_rows = np.zeros(rest.size, dtype=bool)
@@ -549,7 +653,7 @@ def _numeric(series: pd.Series, text_fn: Callable[[str], float | None], check=No
             },
             np.nan,
         )
-    return _map_uniques(_text(series), text_fn)
+    return _map_uniques(_text(series, clean=False), text_fn)
 
 
 def parse_amounts(series: pd.Series) -> Parsed:
@@ -642,9 +746,12 @@ def parse_channels(series: pd.Series, extra: dict[str, str] | None = None) -> Pa
 
     table = channel_lookup(extra)
     canon = list(CHANNELS)
-    arr = _text(series)
     codes = _per_unique(
-        arr, lambda s: canon.index(c) if (c := table.get(label_key(s))) else -2, -1, np.int8
+        _text(series, clean=False),
+        lambda s: canon.index(c) if (c := table.get(label_key(s))) else -2,
+        -1,
+        np.int8,
+        clean=True,
     )
     missing = codes == -1
     bad = codes == -2

@@ -23,6 +23,7 @@ from .columns import ColumnMap, load_column_map, resolve_columns
 from .exceptions import SchemaError
 from .parsing import (
     Parsed,
+    _null_mask,
     _string_buffers,
     parse_amounts,
     parse_channels,
@@ -273,7 +274,7 @@ def _repeated(ids: pa.Array) -> np.ndarray:
     """Positions of the non-null ids that occur more than once, in row order."""
     ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     if ids.null_count:
-        rows = np.flatnonzero(ids.is_valid().to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(~_null_mask(ids))
     else:
         rows = np.arange(len(ids))
     hashes = _string_hashes(ids)
@@ -349,8 +350,8 @@ def validate_table(
         key_parts = [jobs[c.name].result() for c in key_cols]
         ids = key_parts[0].values
         if len(key_parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
-            second = pa.array(np.asarray(key_parts[1].values).astype(str))
-            ids = pc.binary_join_element_wise(ids, second, "\x1f")
+            second = pa.array(np.asarray(key_parts[1].values).astype(str), type=ids.type)
+            ids = pc.binary_join_element_wise(ids, second, pa.scalar("\x1f", ids.type))
         duplicates = pool.submit(_duplicates, ids, frame, key)
         parsed: dict[str, Parsed] = {name: job.result() for name, job in jobs.items()}
         for col in present:
