@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
+from integrity_signals.features.handlers import steering_share
 
 
 def frame(rows: list[dict], **defaults) -> pd.DataFrame:
@@ -205,7 +206,7 @@ def test_broker_against_legitimate_heavy_filer():
     q = 21.25 / 82
     assert broker["handlers__pair_expected"] == pytest.approx(8 * q)
     assert broker["handlers__pair_p"] == pytest.approx(
-        stats.binom.sf(7, 8, 1.25 * q)
+        stats.binom.sf(7, 8, steering_share(q))
     )  # steering tolerance
     assert broker["handlers__pair_p"] < 1e-3 and law["handlers__pair_p"] > 0.3
     assert law["handlers__pair_lift"] == pytest.approx(2 / (8 * 20.25 / 82))
@@ -239,7 +240,7 @@ def test_later_dossiers_are_judged_with_the_applicants_reference_record():
     assert f["handlers__applicant_cases"].tolist()[:3] == [11, 11, 11]
     assert f["handlers__pair_expected"].iloc[0] == pytest.approx(11 * q1)
     assert f["handlers__pair_expected"].iloc[2] == pytest.approx(11 * q2)
-    assert f["handlers__pair_p"].iloc[0] == pytest.approx(stats.binom.sf(9, 11, 1.25 * q1))
+    assert f["handlers__pair_p"].iloc[0] == pytest.approx(stats.binom.sf(9, 11, steering_share(q1)))
     assert f["handlers__pair_p"].iloc[2] == 1.0
     # an applicant without a record: the batch alone; distinct counts stay the batch's
     assert f["handlers__pair_cases"].iloc[3] == 1 and f["handlers__applicant_cases"].iloc[3] == 1

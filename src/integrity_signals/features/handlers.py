@@ -43,15 +43,23 @@ def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return size[group], group
 
 
-#: A concentration counts as steering only beyond this multiple of the assignment share:
+#: A concentration counts as steering only beyond this odds ratio over the assignment share:
 #: a law office whose 179 dossiers split 107 / 72 between two officers (0.60 against 0.52) is not a
-#: broker, however significant a plain binomial test would find that gap.
-STEERING_TOLERANCE = 1.25
+#: broker, however significant a plain binomial test would find that gap. On the odds scale the
+#: allowance stays below certainty: an officer who gets 77 % of a unit's land dossiers is
+#: tested at 83 %, and a broker whose nineteen dossiers all go to that officer stands out
+#: (a multiple of the share, 1.25 x 0.77 = 0.96, would hide it).
+STEERING_TOLERANCE = 1.5
 
 
 def steering_share(q: np.ndarray) -> np.ndarray:
-    """The null share of the pair test: the assignment share times the steering tolerance."""
-    return np.minimum(STEERING_TOLERANCE * np.asarray(q, dtype=np.float64), 1.0)
+    """The null share of the pair test: the assignment share with its odds times the tolerance.
+
+    >>> steering_share(np.array([0.1, 0.52, 0.77, 1.0])).round(3).tolist()
+    [0.143, 0.619, 0.834, 1.0]
+    """
+    q = np.clip(np.asarray(q, dtype=np.float64), 0.0, 1.0)
+    return q * STEERING_TOLERANCE / (1.0 - q + q * STEERING_TOLERANCE)
 
 
 def _weighted_counts(keys: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +116,7 @@ class HandlerFeatures(CaseTransformer):
         _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair_cases / pair_expected"),
         _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
-           "binomial tail P(X >= pair_cases) at 1.25x the expected share; 1 for a single dossier"),
+           "binomial tail P(X >= pair_cases) at 1.5x the odds of the expected share; 1 for one dossier"),
         _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
            "share of the officer's cases from its top applicants (batch)"),
         _S("officer_concentration_p", ("applicant_id", "handler_id"), "applicant_na",
