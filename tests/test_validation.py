@@ -204,3 +204,45 @@ def test_duplicates_found_through_colliding_hashes_are_reported_the_same(monkeyp
     monkeypatch.setattr(validation, "_string_hashes", lambda v: np.zeros(len(v), np.uint64))
     pd.testing.assert_frame_equal(isig.validate_cases(frame).rejects, expected)
     assert expected["row"].tolist() == [2, 3, 5]  # B twice, differently; A repeated exactly
+
+
+def test_before_submission_rule_matches_the_day_and_time_definition(seed):
+    from integrity_signals.parsing import Parsed
+    from integrity_signals.validation import _NS_PER_DAY, _case_rules, _Failures
+
+    rng = np.random.default_rng(seed)
+    n = 5_000
+    days = rng.integers(-3, 3, (2, n)) + 20_000  # near each other; some before 1970 below
+    days[:, : n // 10] -= 25_000
+    clock = rng.choice([0, 1, 3_600, 86_399], (2, n)) * 10**9  # midnight: written as a date
+    s, other = days * _NS_PER_DAY + clock
+    s[rng.random(n) < 0.05] = np.iinfo(np.int64).min  # NaT
+    other[rng.random(n) < 0.05] = np.iinfo(np.int64).min
+    as_parsed = {
+        name: Parsed(v.view("datetime64[ns]"), np.zeros(n, bool), np.zeros(n, bool))
+        for name, v in [("submitted_at", s), ("completed_at", other)]
+    }
+    frame = pd.DataFrame({"submitted_at": np.zeros(n)})
+    failures = _Failures()
+    _case_rules(as_parsed, frame, {"submitted_at": "submitted_at"}, failures)
+    found = np.concatenate([pos for pos, *_ in failures.chunks] or [np.zeros(0, np.int64)])
+    nat = np.iinfo(np.int64).min
+    o_day, o_time = np.divmod(other, _NS_PER_DAY)
+    s_day = s // _NS_PER_DAY
+    expected = (
+        (s != nat)
+        & (other != nat)
+        & ((o_day < s_day) | ((o_day == s_day) & (o_time > 0) & (other < s)))
+    )
+    np.testing.assert_array_equal(np.sort(found), np.flatnonzero(expected))
+
+
+@pytest.mark.parametrize("n_bad", [0, 1])
+def test_cases_do_not_share_memory_with_the_input(n_bad):
+    frame = minimal_cases(3, fee_charged=[10.0, 20.0, -1.0 if n_bad else 30.0])
+    frame["submitted_at"] = pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-04"]).as_unit("ns")
+    before = frame.copy()
+    cases = isig.validate_cases(frame).cases
+    cases.loc[cases.index[0], "submitted_at"] = pd.Timestamp("2030-01-01")
+    cases.loc[cases.index[0], "fee_charged"] = 99.0
+    pd.testing.assert_frame_equal(frame, before)

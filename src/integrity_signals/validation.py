@@ -208,12 +208,10 @@ def _typed(kind: str, values, keep: np.ndarray, index: pd.Index):
         out = (values if everything else values.filter(pa.array(keep))).to_pandas()
         out.index = index
         return out
-    values = values if everything else values[keep]
+    values = values if everything else values[keep]  # a fresh copy unless everything is kept
     if kind == "count":
-        return pd.Series(pd.array(values, dtype="Float64").astype("Int64"), index=index)
-    if kind == "channel":
-        return pd.Series(values, index=index)
-    return pd.Series(values, index=index)
+        values = pd.array(values, dtype="Float64").astype("Int64")
+    return pd.Series(values, index=index, copy=everything)
 
 
 @dataclass
@@ -237,6 +235,8 @@ class _Failures:
 
 
 def _raw_text(series: pd.Series, pos: np.ndarray) -> list[str]:
+    if not len(pos):
+        return []
     raw = series.iloc[pos]
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw]
 
@@ -371,21 +371,21 @@ def validate_table(
         for args in duplicates.result():
             failures.add(*args)
 
-    rejected = failures.rejected(n)
-    keep = ~rejected
-    index = frame.index[keep]
-    out = {
-        c.name: _typed(c.kind, parsed[c.name].values, keep, index)
-        for c in schema.columns
-        if c.name in parsed
-    }
+        keep = ~failures.rejected(n)
+        index = frame.index[keep]
+        typed = {
+            c.name: pool.submit(_typed, c.kind, parsed[c.name].values, keep, index)
+            for c in schema.columns
+            if c.name in parsed
+        }
+        rejects = _rejects_frame(
+            failures, frame, canon_to_header, parsed[key].values, rows, dayfirst, key
+        )
+        out = {name: job.result() for name, job in typed.items()}
     for header in frame.columns:
         if header not in header_to_canon and header not in out:
             out[header] = frame[header].set_axis(frame.index) if keep.all() else frame[header][keep]
-    valid = pd.DataFrame(out, index=index)
-    rejects = _rejects_frame(
-        failures, frame, canon_to_header, parsed[key].values, rows, dayfirst, key
-    )
+    valid = pd.DataFrame(out, index=index, copy=False)  # each column is its own Series already
     if prior_rejects is not None and len(prior_rejects):
         rejects = pd.concat([prior_rejects, rejects], ignore_index=True)
         rejects = rejects.sort_values(["row", "column"], kind="stable", ignore_index=True)
@@ -396,7 +396,7 @@ def validate_table(
 def _case_rules(parsed: dict[str, Parsed], frame, canon_to_header, failures: _Failures):
     """Row-level rules of the case schema that involve two columns."""
     s = parsed["submitted_at"].values.view(np.int64)
-    s_day = s // _NS_PER_DAY
+    day_start = s - s % _NS_PER_DAY  # midnight of the submission day
     for name, reason in (
         ("completed_at", _R.COMPLETED_BEFORE_SUBMITTED),
         ("due_at", _R.DUE_BEFORE_SUBMITTED),
@@ -404,10 +404,9 @@ def _case_rules(parsed: dict[str, Parsed], frame, canon_to_header, failures: _Fa
         if name not in parsed:
             continue
         other = parsed[name].values.view(np.int64)
-        both = (s != _NAT) & (other != _NAT)
-        o_day, o_time = np.divmod(other, _NS_PER_DAY)
-        # a date written without a time means "that day": same-day is never "before"
-        before = both & ((o_day < s_day) | ((o_day == s_day) & (o_time > 0) & (other < s)))
+        # a date written without a time (midnight) means "that day": never before that day's
+        # submission; any other time before the submission is
+        before = (other < s) & (other != day_start) & (s != _NAT) & (other != _NAT)
         pos = np.flatnonzero(before)
         failures.add(pos, name, reason, _raw_text(frame[canon_to_header["submitted_at"]], pos))
 
