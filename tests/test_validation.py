@@ -246,3 +246,17 @@ def test_cases_do_not_share_memory_with_the_input(n_bad):
     cases.loc[cases.index[0], "submitted_at"] = pd.Timestamp("2030-01-01")
     cases.loc[cases.index[0], "fee_charged"] = 99.0
     pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("dropped", [[], [0], [9], [0, 1, 2], [3, 4, 8], list(range(10))])
+@pytest.mark.parametrize("as_slices", [True, False])
+def test_kept_text_is_a_filter_whether_sliced_or_copied(dropped, as_slices, monkeypatch):
+    from integrity_signals import validation
+
+    monkeypatch.setattr(validation, "_SLICED_DROPS", 64 if as_slices else 0)
+    values = pa.array([f"HS{i}" if i % 4 else None for i in range(10)], type=pa.large_string())
+    keep = np.ones(10, dtype=bool)
+    keep[dropped] = False
+    kept = validation._kept_text(values, keep)
+    assert kept.type == values.type
+    assert kept.to_pylist() == values.filter(pa.array(keep)).to_pylist()

@@ -79,6 +79,13 @@ def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def _bool_array(mask: np.ndarray) -> pa.BooleanArray:
+    """A numpy bool array as an Arrow one; packing the bits in numpy is much faster than pa.array."""
+    return pa.Array.from_buffers(
+        pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))]
+    )
+
+
 def _null_mask(arr: pa.Array) -> np.ndarray:
     """``arr.is_null()`` as a numpy bool array, read from the validity bitmap."""
     if not arr.null_count:
@@ -163,11 +170,11 @@ def _clean(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     if arr.null_count:
         present &= ~_null_mask(arr)
     if arr.offset:
-        return pc.if_else(pa.array(present), arr, pa.scalar(None, arr.type))
+        return pc.if_else(_bool_array(present), arr, pa.scalar(None, arr.type))
     _, offsets_buf, data_buf = (
         arr.buffers()
     )  # same values, new validity bitmap: no copy of the text
-    validity = pa.array(present).buffers()[1]
+    validity = _bool_array(present).buffers()[1]
     return pa.Array.from_buffers(arr.type, len(arr), [validity, offsets_buf, data_buf])
 
 
@@ -364,31 +371,45 @@ def _from_serial(days: np.ndarray) -> Parsed:
     return Parsed(values, missing, ~missing & ~ok)
 
 
-def _month_tables() -> tuple[np.ndarray, np.ndarray]:
-    """First day (days since 1970-01-01) and length of every month from _MIN_YEAR to _MAX_YEAR."""
-    months = np.arange((_MIN_YEAR - 1970) * 12, (_MAX_YEAR + 1 - 1970) * 12 + 1).astype(
-        "datetime64[M]"
-    )
-    starts = months.astype("datetime64[D]").astype(np.int64)
-    return starts[:-1], np.diff(starts)
+_YEARS = _MAX_YEAR - _MIN_YEAR + 1
 
 
-_MONTH_START, _MONTH_LENGTH = _month_tables()
+def _month_table() -> np.ndarray:
+    """Every month as ``first day << 5 | days in month`` (first day: days since 1970-01-01).
+
+    Month ``mo`` of ``year`` is at ``(year - _MIN_YEAR + 1) * 101 + mo + 1``, for years
+    _MIN_YEAR to _MAX_YEAR and months 1-12. The other slots (year out of range; month 0,
+    13-99 or -1 for "not two digits") hold 0, where no day is valid.
+    """
+    months = np.arange((_MIN_YEAR - 1970) * 12, (_MAX_YEAR + 1 - 1970) * 12 + 1)
+    starts = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    table = np.zeros((_YEARS + 2, 101), dtype=np.int32)
+    table[1:-1, 2:14] = (starts[:-1] << 5 | np.diff(starts)).reshape(_YEARS, 12)
+    return table.reshape(-1)
+
+
+_MONTHS = _month_table()
+
+
+def _unsigned(x) -> np.ndarray:
+    """The same bits read as unsigned: -1 becomes the largest value, so ``<=`` checks a range."""
+    x = np.asarray(x)
+    return x.view(f"u{x.itemsize}")
 
 
 def _assemble(y, mo, d, hh, mi, ss, ns) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar fields (int arrays of any width, or scalars for absent ones) to epoch ns.
+    """Calendar fields to epoch nanoseconds (NaT where invalid) and a validity mask.
 
-    Returns the nanoseconds and a validity mask; 31/02 is invalid rather than rolled over
-    to 03/03. The checks run on the narrow input types, the sum in int64.
+    Fields are int arrays of any width (scalars for absent ones) holding two-digit values
+    or -1 for "not two digits"; the year may be any int. 31/02 is invalid rather than
+    rolled over to 03/03. The checks run on the narrow input types, the sum in int64.
     """
-    ok = (
-        (y >= _MIN_YEAR) & (y <= _MAX_YEAR) & (mo >= 1) & (mo <= 12) & (d >= 1)
-        & (hh >= 0) & (hh <= 23) & (mi >= 0) & (mi <= 59) & (ss >= 0) & (ss <= 59)
-    )  # fmt: skip
-    month = np.where(ok, (y.astype(np.int32) - _MIN_YEAR) * 12 + mo - 1, 0)
-    ok &= d <= _MONTH_LENGTH[month]
-    total = _MONTH_START[month] + (d - 1)  # days since 1970-01-01, int64
+    year_slot = np.clip(y - (_MIN_YEAR - 1), 0, _YEARS + 1)  # 0, _YEARS + 1: out of range
+    month = np.take(_MONTHS, year_slot * 101 + (mo + 1))
+    ok = (d >= 1) & (d <= (month & 31))
+    ok &= (_unsigned(hh) <= 23) & (_unsigned(mi) <= 59) & (_unsigned(ss) <= 59)
+    total = (month >> 5).astype(np.int64)
+    total += d - 1  # days since 1970-01-01
     total *= 86_400
     total += (np.int32(hh) * 60 + mi) * 60 + ss
     total *= 10**9
@@ -573,7 +594,7 @@ def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
         )
         if serial_hit.any():
             serial = _from_serial(
-                pc.cast(sub.filter(pa.array(serial_hit)), pa.float64()).to_numpy()
+                pc.cast(sub.filter(_bool_array(serial_hit)), pa.float64()).to_numpy()
             )
             out[rest[serial_hit]] = serial.values.view(np.int64)
             bad[rest[serial_hit]] = serial.bad

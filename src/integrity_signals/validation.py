@@ -23,6 +23,7 @@ from .columns import ColumnMap, load_column_map, resolve_columns
 from .exceptions import SchemaError
 from .parsing import (
     Parsed,
+    _bool_array,
     _null_mask,
     _string_buffers,
     parse_amounts,
@@ -49,6 +50,7 @@ REJECT_COLUMNS = ["row", "case_id", "column", "reason", "value", "message"]
 #: Dates outside this range are almost always placeholders (01/01/1900) or typos.
 PLAUSIBLE_DATES = (np.datetime64("1990-01-01", "ns"), np.datetime64("2100-01-01", "ns"))
 
+_PLAUSIBLE_NS = tuple(int(d.astype(np.int64)) for d in PLAUSIBLE_DATES)
 _R = RejectReason
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
@@ -201,17 +203,30 @@ def _parse(kind: str, series: pd.Series, *, dayfirst, tz, channel_values) -> Par
     raise AssertionError(kind)
 
 
+_SLICED_DROPS = 64  # up to this many dropped rows, text columns keep the rest as slices
+
+
 def _typed(kind: str, values, keep: np.ndarray, index: pd.Index):
     """The parsed values of the kept rows as the column's public dtype."""
     everything = keep.all()
     if kind in ("id", "text"):
-        out = (values if everything else values.filter(pa.array(keep))).to_pandas()
+        out = (values if everything else _kept_text(values, keep)).to_pandas()
         out.index = index
         return out
     values = values if everything else values[keep]  # a fresh copy unless everything is kept
     if kind == "count":
         values = pd.array(values, dtype="Float64").astype("Int64")
     return pd.Series(values, index=index, copy=everything)
+
+
+def _kept_text(values: pa.Array, keep: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """``values[keep]``: zero-copy slices between the dropped rows when they are few."""
+    dropped = np.flatnonzero(~keep)
+    if len(dropped) > _SLICED_DROPS:
+        return values.filter(_bool_array(keep))
+    starts, ends = np.r_[0, dropped + 1], np.r_[dropped, len(values)]
+    runs = zip(starts.tolist(), (ends - starts).tolist(), strict=True)  # at most 65 runs
+    return pa.chunked_array([values.slice(a, k) for a, k in runs if k], type=values.type)
 
 
 @dataclass
@@ -361,9 +376,10 @@ def validate_table(
             if col.kind in _UNREADABLE:
                 failures.add(np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind])
             if col.kind == "datetime":
-                v = p.values
-                odd = ~p.missing & ~p.bad & ((v < PLAUSIBLE_DATES[0]) | (v >= PLAUSIBLE_DATES[1]))
-                failures.add(np.flatnonzero(odd), col.name, _R.IMPLAUSIBLE_DATE)
+                v, (lo, hi) = p.values.view(np.int64), _PLAUSIBLE_NS
+                odd = np.flatnonzero((v < lo) | (v >= hi))  # NaT too: it is the smallest int64
+                odd = odd[~p.missing[odd] & ~p.bad[odd]]
+                failures.add(odd, col.name, _R.IMPLAUSIBLE_DATE)
             if col.kind in _NEGATIVE:
                 failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
         if schema is CASE_SCHEMA:
