@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..features.handlers import steering_share
+from ..features.handlers import pair_threshold
 from ..features.peers import shrunk_rate
 
 __all__ = ["OCCURRENCE_ALPHA", "SIGNALS", "Signal", "TailDetector"]
@@ -230,13 +230,13 @@ def _pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q)``
     (``n`` the applicant's dossiers, ``q`` the officer's expected share); the
     case is an event when the pair test's tail (at the steering share) is at
-    most ``alpha``, i.e. when the count reaches ``k* = isf(alpha) + 1``.
+    most ``alpha``, i.e. when the count reaches ``k*`` (:func:`pair_threshold`).
     """
     n = features["handlers__applicant_cases"].to_numpy(dtype=np.float64)
     q = np.clip(features["handlers__pair_expected"].to_numpy(dtype=np.float64) / n, 1e-9, 1 - 1e-9)
     multi = np.isfinite(n) & np.isfinite(q) & (n >= 2)
     n_, q_ = np.where(multi, n, 2), np.where(multi, q, 0.5)
-    k_star = stats.binom.isf(alpha, n_, steering_share(q_)) + 1  # the test's threshold
+    k_star = pair_threshold(n_, q_, alpha)  # the test's threshold
     chance = stats.binom.sf(k_star - 2, n_ - 1, q_)  # reached under the plain assignment
     return np.where(multi, chance, 0.0)
 
