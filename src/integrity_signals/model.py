@@ -9,7 +9,9 @@ How a case's risk is built (all p-values: small = unusual under peer behaviour):
    its own case mix predicts (over-dispersed, see
    :mod:`~integrity_signals.detectors.entity`); a case that is an event for a
    signal inherits its officer's p-value for that signal. A self-received
-   dossier means little alone, and a lot when its officer has forty.
+   dossier means little alone, and a lot when its officer has forty. Cases
+   submitted after the reference period are also counted together with the
+   officer's reference record, so a quiet month still knows last year's pattern.
 3. **Isolation forest** on the peer-normalised features, as an empirical p-value.
 
 They are combined per case with the Cauchy combination test; ``risk_score``
