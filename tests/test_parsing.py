@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -208,7 +209,6 @@ def test_ids_trim_and_keep_leading_zeros_and_integral_numbers():
 
 
 def test_decomposed_unicode_is_normalised():
-    import unicodedata
 
     nfd = unicodedata.normalize("NFD", "Phường Bến Nghé")
     assert parse_ids(pd.Series([nfd])).values.to_pylist() == ["Phường Bến Nghé"]
@@ -336,3 +336,34 @@ def test_null_mask_reads_the_bitmap_of_sliced_arrays():
     for start in range(4):
         np.testing.assert_array_equal(_null_mask(arr.slice(start)), arr.slice(start).is_null())
     assert not _null_mask(pa.array(["a", "b"])).any()
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 50, 1000])
+def test_chunked_text_parses_as_one_array(chunk_rows, monkeypatch):
+    from integrity_signals import parsing
+
+    monkeypatch.setattr(parsing, "_PIECE_ROWS", 7)  # join runs of short chunks, keep long ones
+    written = [" HS1", "HS2\u00a0", None, "", "HS3", "03/04/2025 08:30", "31/02/2025", "2025-04-03",
+               "03/04/2025", "x", "45750", unicodedata.normalize("NFD", "Phường 1")] * 20  # fmt: skip
+    flat = pa.array(written, type=pa.large_string())
+    chunked = pa.chunked_array(
+        [flat.slice(i, chunk_rows) for i in range(0, len(flat), chunk_rows)], type=flat.type
+    )
+    as_pandas = pd.Series(pd.arrays.ArrowStringArray(chunked))
+    for parser in (parse_ids, parse_datetimes, parse_amounts, parse_channels):
+        one, pieces = parser(pd.Series(written, dtype=object)), parser(as_pandas)
+        if isinstance(one.values, np.ndarray | pd.Categorical):
+            pd.testing.assert_series_equal(pd.Series(pieces.values), pd.Series(one.values))
+        else:
+            assert pieces.values.to_pylist() == one.values.to_pylist()
+        np.testing.assert_array_equal(pieces.missing, one.missing)
+        np.testing.assert_array_equal(pieces.bad, one.bad)
+
+
+def test_pieces_join_short_chunks_only():
+    from integrity_signals.parsing import _PIECE_ROWS, _pieces
+
+    long, short = pa.array(["a"] * _PIECE_ROWS), pa.array(["b"] * 10)
+    pieces = _pieces(pa.chunked_array([short, short, long, short]))
+    assert [len(p) for p in pieces] == [2 * 10 + _PIECE_ROWS, 10]
+    assert len(_pieces(pa.chunked_array([], type=pa.string()))[0]) == 0

@@ -33,6 +33,7 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _COMPRESSION_SUFFIXES = {".gz", ".bz2", ".zst", ".lz4"}
 _SNIFF_BYTES = 1 << 16
 _SCAN_BYTES = 1 << 22
+_BLOCK_BYTES = (1 << 20, 1 << 23)  # CSV read in blocks of 1-8 MB, 16 or more when it can
 
 
 @dataclass
@@ -189,12 +190,19 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     arrow_encoding = "utf8" if codec == "utf-8" else codec
     n_cols = len(header)
     quoted = _may_hold_quotes(path, codec)
+    # Each block becomes a chunk of every column; the parsers work chunk by chunk, and a
+    # few large chunks cost less than many small ones.
+    block_size = min(max(path.stat().st_size // 16, _BLOCK_BYTES[0]), _BLOCK_BYTES[1])
 
     def read(threads: bool, handler):
         return pacsv.read_csv(
             str(path),
             read_options=pacsv.ReadOptions(
-                encoding=arrow_encoding, use_threads=threads, skip_rows=1, column_names=header
+                encoding=arrow_encoding,
+                use_threads=threads,
+                skip_rows=1,
+                column_names=header,
+                block_size=block_size,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=handler

@@ -45,12 +45,13 @@ _MIN_YEAR, _MAX_YEAR = 1900, 2200  # outside this a "date" is not a date (and wo
 class Parsed:
     """Result of parsing one column.
 
-    ``values`` is a numpy array (datetime64[ns], float64) or a pyarrow string
-    array (ids, text); ``missing`` marks empty input, ``bad`` marks input that
-    is present but unreadable. The two never overlap.
+    ``values`` is a numpy array (datetime64[ns], float64), a Categorical
+    (channels) or a pyarrow large-string array, chunked as the input was (ids,
+    text); ``missing`` marks empty input, ``bad`` marks input that is present
+    but unreadable. The two never overlap.
     """
 
-    values: np.ndarray | pa.Array
+    values: np.ndarray | pd.Categorical | pa.Array | pa.ChunkedArray
     missing: np.ndarray
     bad: np.ndarray
 
@@ -86,13 +87,42 @@ def _bool_array(mask: np.ndarray) -> pa.BooleanArray:
     )
 
 
-def _null_mask(arr: pa.Array) -> np.ndarray:
-    """``arr.is_null()`` as a numpy bool array, read from the validity bitmap."""
+def _null_mask(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """``arr.is_null()`` as a numpy bool array, read from the validity bitmaps."""
     if not arr.null_count:
         return np.zeros(len(arr), dtype=bool)
+    if isinstance(arr, pa.ChunkedArray):
+        return np.concatenate([_null_mask(chunk) for chunk in arr.chunks])
     bits = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
     valid = np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset :]
     return valid == 0
+
+
+_PIECE_ROWS = 1 << 14  # shorter chunks are joined: work on a piece has a fixed cost
+
+
+def _pieces(arr: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """``arr`` as contiguous arrays: its chunks, runs of short chunks joined into one.
+
+    Working piece by piece spares copying a chunked column into one array (pandas keeps
+    the chunks Arrow's CSV reader made); only short chunks are copied, to join them.
+    """
+    if isinstance(arr, pa.Array):
+        return [arr]
+    pieces, short, rows = [], [], 0
+    for chunk in arr.chunks:  # over chunks, not rows
+        short.append(chunk)
+        rows += len(chunk)
+        if rows >= _PIECE_ROWS:
+            pieces.append(short[0] if len(short) == 1 else pa.concat_arrays(short))
+            short, rows = [], 0
+    if short or not pieces:
+        pieces.append(pa.concat_arrays(short) if short else pa.array([], type=arr.type))
+    return pieces
+
+
+def _chunked(pieces: list[pa.Array]) -> pa.Array | pa.ChunkedArray:
+    return pieces[0] if len(pieces) == 1 else pa.chunked_array(pieces, type=pieces[0].type)
 
 
 # UTF-8 forms of the non-ASCII characters Arrow's utf8_trim_whitespace trims (those of
@@ -153,27 +183,26 @@ def _nfc(arr: pa.Array) -> pa.Array:
     return arr if normal.equals(enc.dictionary) else normal.take(enc.indices)
 
 
-def _clean(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """NFC, trimmed of Unicode whitespace; empty strings become null.
+def _clean(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """NFC, trimmed of Unicode whitespace; empty strings become null. Piece by piece.
 
-    Trimming copies the column, so it only runs when some value has whitespace at an edge.
+    Trimming copies the text, so it only runs where some value has whitespace at an edge.
     """
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    return _chunked([_clean_piece(piece) for piece in _pieces(arr)])
+
+
+def _clean_piece(arr: pa.Array) -> pa.Array:
     if _edge_spaces(*_string_buffers(arr)):
         arr = pc.utf8_trim_whitespace(arr)
     arr = _nfc(arr)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
     offsets, _ = _string_buffers(arr)
-    present = np.diff(offsets) > 0
+    present = offsets[1:] > offsets[:-1]
     if arr.null_count:
         present &= ~_null_mask(arr)
     if arr.offset:
         return pc.if_else(_bool_array(present), arr, pa.scalar(None, arr.type))
-    _, offsets_buf, data_buf = (
-        arr.buffers()
-    )  # same values, new validity bitmap: no copy of the text
+    # the same text with a new validity bitmap: no copy
+    _, offsets_buf, data_buf = arr.buffers()
     validity = _bool_array(present).buffers()[1]
     return pa.Array.from_buffers(arr.type, len(arr), [validity, offsets_buf, data_buf])
 
@@ -201,10 +230,10 @@ def _object_kinds(series: pd.Series) -> np.ndarray:
     return series.map(kind).to_numpy(dtype=np.int8)
 
 
-def _text(series: pd.Series, clean: bool = True) -> pa.Array:
+def _text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
     """Series of strings (any string dtype, or object holding only str/None) -> arrow strings.
 
-    With ``clean`` the values are trimmed, NFC-normalised and empty strings become null.
+    Arrow-backed text comes as it is stored, without a copy (chunked if it is).
     """
     try:
         arr = pa.array(series, type=pa.large_string(), from_pandas=True)
@@ -213,9 +242,7 @@ def _text(series: pd.Series, clean: bool = True) -> pa.Array:
             series.astype(object).where(series.notna(), None).astype(str), type=pa.large_string()
         )
         arr = pc.if_else(pa.array(series.isna().to_numpy()), pa.scalar(None, arr.type), arr)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return _clean(arr) if clean else arr
+    return arr
 
 
 def _is_text_dtype(series: pd.Series) -> bool:
@@ -248,7 +275,9 @@ def _distinct(arr: pa.Array, *, clean: bool = False) -> tuple[list, np.ndarray]:
     With ``clean`` the distinct values are cleaned (see :func:`_clean`; empty ones become
     None), which is the same as cleaning the column first, at the cost of a few values.
     """
-    enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):  # chunks share one dictionary after combining
+        enc = enc.combine_chunks()
     words = _clean(enc.dictionary) if clean else enc.dictionary
     at = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
     return words.to_pylist(), at.to_numpy(zero_copy_only=False).astype(np.intp)
@@ -293,7 +322,7 @@ def parse_ids(series: pd.Series) -> Parsed:
             series[nums] = _numbers_as_text(
                 pd.Series(series[nums].to_numpy(dtype=float))
             ).to_numpy()
-    arr = _text(series)
+    arr = _clean(_text(series))
     return Parsed(arr, _null_mask(arr), np.zeros(len(arr), dtype=bool))
 
 
@@ -347,7 +376,7 @@ def parse_datetimes(
             series.isna().to_numpy(),
             series.notna().to_numpy(),
         )
-    return _from_text(_text(series, clean=False), dayfirst=dayfirst, tz=tz)
+    return _from_text(_text(series), dayfirst=dayfirst, tz=tz)
 
 
 def _has_tz(s: pd.Series) -> bool:
@@ -554,17 +583,30 @@ def _general(arr: pa.Array, layout: str, dayfirst: bool):
     return total, matched & ok & valid_12h, matched, has_tz
 
 
-def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
-    """Dates from raw text: a fixed-width fast path, then trimming and regexes for the rest."""
+def _from_text(arr: pa.Array | pa.ChunkedArray, *, dayfirst: bool, tz: str) -> Parsed:
+    """Dates from raw text, piece by piece (see :func:`_pieces`)."""
     n = len(arr)
+    out, missing, bad = np.empty(n, dtype=np.int64), np.empty(n, dtype=bool), np.empty(n, bool)
+    start = 0
+    for piece in _pieces(arr):
+        rows = slice(start, start + len(piece))
+        _dates_into(piece, out[rows], missing[rows], bad[rows], dayfirst=dayfirst, tz=tz)
+        start = rows.stop
+    return Parsed(out.view("datetime64[ns]"), missing, bad)
+
+
+def _dates_into(arr: pa.Array, out, missing, bad, *, dayfirst: bool, tz: str) -> None:
+    """Dates from raw text into ``out`` (epoch ns), ``missing`` and ``bad``: a fixed-width
+    fast path, then trimming and regexes for the rest."""
     nat = np.iinfo(np.int64).min
-    out = np.full(n, nat, dtype=np.int64)
-    missing = _null_mask(arr)
+    out[:] = nat
+    missing[:] = _null_mask(arr)
     settled = missing.copy()  # rows whose fate (value, missing or bad) is decided
-    bad = np.zeros(n, dtype=bool)
+    bad[:] = False
     offsets, _ = _string_buffers(arr)
-    lengths = np.diff(offsets)
-    lengths[missing] = 0
+    lengths = np.subtract(offsets[1:], offsets[:-1], dtype=np.int32)  # no value is 2 GB long
+    if arr.null_count:
+        lengths[missing] = 0
     for width in (10, 16, 19):
         is_width = lengths == width
         if not is_width.any():
@@ -605,7 +647,6 @@ def _from_text(arr: pa.Array, *, dayfirst: bool, tz: str) -> Parsed:
             out[idx] = local.tz_convert(tz).tz_localize(None).asi8
     bad[~settled] = True
     out[bad] = nat
-    return Parsed(out.view("datetime64[ns]"), missing, bad)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -674,7 +715,7 @@ def _numeric(series: pd.Series, text_fn: Callable[[str], float | None], check=No
             },
             np.nan,
         )
-    return _map_uniques(_text(series, clean=False), text_fn)
+    return _map_uniques(_text(series), text_fn)
 
 
 def parse_amounts(series: pd.Series) -> Parsed:
@@ -768,7 +809,7 @@ def parse_channels(series: pd.Series, extra: dict[str, str] | None = None) -> Pa
     table = channel_lookup(extra)
     canon = list(CHANNELS)
     codes = _per_unique(
-        _text(series, clean=False),
+        _text(series),
         lambda s: canon.index(c) if (c := table.get(label_key(s))) else -2,
         -1,
         np.int8,

@@ -25,6 +25,7 @@ from .parsing import (
     Parsed,
     _bool_array,
     _null_mask,
+    _pieces,
     _string_buffers,
     parse_amounts,
     parse_channels,
@@ -61,6 +62,7 @@ _UNREADABLE = {
     "days": _R.UNPARSEABLE_COUNT,
     "channel": _R.UNKNOWN_CHANNEL,
 }
+_COST = {"datetime": 3, "amount": 2, "count": 2, "days": 2, "channel": 2, "id": 1, "text": 1}
 _NEGATIVE = {"amount": _R.NEGATIVE_AMOUNT, "count": _R.NEGATIVE_COUNT, "days": _R.NEGATIVE_COUNT}
 
 
@@ -219,14 +221,16 @@ def _typed(kind: str, values, keep: np.ndarray, index: pd.Index):
     return pd.Series(values, index=index, copy=everything)
 
 
-def _kept_text(values: pa.Array, keep: np.ndarray) -> pa.Array | pa.ChunkedArray:
+def _kept_text(values: pa.Array | pa.ChunkedArray, keep: np.ndarray) -> pa.ChunkedArray:
     """``values[keep]``: zero-copy slices between the dropped rows when they are few."""
     dropped = np.flatnonzero(~keep)
     if len(dropped) > _SLICED_DROPS:
         return values.filter(_bool_array(keep))
+    values = pa.chunked_array([values]) if isinstance(values, pa.Array) else values
     starts, ends = np.r_[0, dropped + 1], np.r_[dropped, len(values)]
     runs = zip(starts.tolist(), (ends - starts).tolist(), strict=True)  # at most 65 runs
-    return pa.chunked_array([values.slice(a, k) for a, k in runs if k], type=values.type)
+    kept = [chunk for a, k in runs if k for chunk in values.slice(a, k).chunks]
+    return pa.chunked_array(kept, type=values.type)
 
 
 @dataclass
@@ -285,15 +289,15 @@ def _string_hashes(values: pa.Array) -> np.ndarray | None:
     return hashes
 
 
-def _repeated(ids: pa.Array) -> np.ndarray:
+def _repeated(ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Positions of the non-null ids that occur more than once, in row order."""
-    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     if ids.null_count:
         rows = np.flatnonzero(~_null_mask(ids))
     else:
         rows = np.arange(len(ids))
-    hashes = _string_hashes(ids)
-    if hashes is not None:  # one sort settles the common case, all ids distinct
+    hashes = [_string_hashes(piece) for piece in _pieces(ids)]
+    if all(h is not None for h in hashes):  # one sort settles the common case, all ids distinct
+        hashes = np.concatenate(hashes)
         hashes = hashes[rows] if ids.null_count else hashes
         ordered = np.sort(hashes)
         if not (ordered[1:] == ordered[:-1]).any():
@@ -357,18 +361,25 @@ def validate_table(
         raw = frame[canon_to_header[col.name]]
         return _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
 
-    # Columns are independent: parse them on all cores (numpy and pyarrow release the GIL).
     key_cols = [c for c in present if c.name in schema.key]
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        jobs = {col.name: pool.submit(parse, col) for col in key_cols}
-        jobs.update({col.name: pool.submit(parse, col) for col in present if col not in key_cols})
-        key_parts = [jobs[c.name].result() for c in key_cols]
-        ids = key_parts[0].values
-        if len(key_parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
-            second = pa.array(np.asarray(key_parts[1].values).astype(str), type=ids.type)
+
+    def parse_key():
+        parts = [parse(c) for c in key_cols]
+        ids = parts[0].values
+        if len(parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
+            second = pa.array(np.asarray(parts[1].values).astype(str), type=ids.type)
             ids = pc.binary_join_element_wise(ids, second, pa.scalar("\x1f", ids.type))
-        duplicates = pool.submit(_duplicates, ids, frame, key)
-        parsed: dict[str, Parsed] = {name: job.result() for name, job in jobs.items()}
+        return parts, _duplicates(ids, frame, key)
+
+    # Columns are independent: parse them on all cores (numpy and pyarrow release the GIL),
+    # the key and its duplicate check first, then the costliest kinds first.
+    others = sorted((c for c in present if c not in key_cols), key=lambda c: -_COST[c.kind])
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        key_job = pool.submit(parse_key)
+        jobs = {col.name: pool.submit(parse, col) for col in others}
+        key_parts, duplicates = key_job.result()
+        parsed: dict[str, Parsed] = dict(zip([c.name for c in key_cols], key_parts, strict=True))
+        parsed.update({name: job.result() for name, job in jobs.items()})
         for col in present:
             p = parsed[col.name]
             if col.required:
@@ -384,7 +395,7 @@ def validate_table(
                 failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
         if schema is CASE_SCHEMA:
             _case_rules(parsed, frame, canon_to_header, failures)
-        for args in duplicates.result():
+        for args in duplicates:
             failures.add(*args)
 
         keep = ~failures.rejected(n)
