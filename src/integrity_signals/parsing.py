@@ -158,6 +158,8 @@ def _edge_spaces(offsets: np.ndarray, data: np.ndarray) -> bool:
         return True
     opens = starts[_among(first, _SPACE_FIRST)]
     closes = ends[_among(last, _SPACE_LAST)]
+    if not (len(opens) or len(closes)):
+        return False
 
     def keys(at: np.ndarray, width: int) -> np.ndarray:
         key = np.zeros(len(at), dtype=np.int64)

@@ -62,6 +62,7 @@ _UNREADABLE = {
     "days": _R.UNPARSEABLE_COUNT,
     "channel": _R.UNKNOWN_CHANNEL,
 }
+_CASE_DATES = ("submitted_at", "completed_at", "due_at")
 _COST = {"datetime": 3, "amount": 2, "count": 2, "days": 2, "channel": 2, "id": 1, "text": 1}
 _NEGATIVE = {"amount": _R.NEGATIVE_AMOUNT, "count": _R.NEGATIVE_COUNT, "days": _R.NEGATIVE_COUNT}
 
@@ -357,17 +358,18 @@ def validate_table(
     present = [c for c in schema.columns if c.name in canon_to_header]
     key = schema.key[0]
 
-    def parse(col):
+    def parse(col):  # the column's values, and its single-column failures
         raw = frame[canon_to_header[col.name]]
-        return _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
+        p = _parse(col.kind, raw, dayfirst=dayfirst, tz=tz, channel_values=column_map.channel)
+        return p, _column_failures(col, p)
 
     key_cols = [c for c in present if c.name in schema.key]
 
     def parse_key():
         parts = [parse(c) for c in key_cols]
-        ids = parts[0].values
+        ids = parts[0][0].values
         if len(parts) > 1:  # e.g. (procedure_id, valid_from); NaT is part of a key too
-            second = pa.array(np.asarray(parts[1].values).astype(str), type=ids.type)
+            second = pa.array(np.asarray(parts[1][0].values).astype(str), type=ids.type)
             ids = pc.binary_join_element_wise(ids, second, pa.scalar("\x1f", ids.type))
         return parts, _duplicates(ids, frame, key)
 
@@ -377,24 +379,18 @@ def validate_table(
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         key_job = pool.submit(parse_key)
         jobs = {col.name: pool.submit(parse, col) for col in others}
+        rules = _Failures()
+        if schema is CASE_SCHEMA:  # its dates parse first: check them while the rest parse
+            dates = {name: jobs[name].result()[0] for name in _CASE_DATES if name in jobs}
+            _case_rules(dates, frame, canon_to_header, rules)
         key_parts, duplicates = key_job.result()
-        parsed: dict[str, Parsed] = dict(zip([c.name for c in key_cols], key_parts, strict=True))
-        parsed.update({name: job.result() for name, job in jobs.items()})
+        results = dict(zip([c.name for c in key_cols], key_parts, strict=True))
+        results.update({name: job.result() for name, job in jobs.items()})
+        parsed: dict[str, Parsed] = {name: p for name, (p, _) in results.items()}
         for col in present:
-            p = parsed[col.name]
-            if col.required:
-                failures.add(np.flatnonzero(p.missing), col.name, _R.MISSING_VALUE)
-            if col.kind in _UNREADABLE:
-                failures.add(np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind])
-            if col.kind == "datetime":
-                v, (lo, hi) = p.values.view(np.int64), _PLAUSIBLE_NS
-                odd = np.flatnonzero((v < lo) | (v >= hi))  # NaT too: it is the smallest int64
-                odd = odd[~p.missing[odd] & ~p.bad[odd]]
-                failures.add(odd, col.name, _R.IMPLAUSIBLE_DATE)
-            if col.kind in _NEGATIVE:
-                failures.add(np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind])
-        if schema is CASE_SCHEMA:
-            _case_rules(parsed, frame, canon_to_header, failures)
+            for args in results[col.name][1]:
+                failures.add(*args)
+        failures.chunks += rules.chunks
         for args in duplicates:
             failures.add(*args)
 
@@ -418,6 +414,22 @@ def validate_table(
         rejects = rejects.sort_values(["row", "column"], kind="stable", ignore_index=True)
     rejects = rejects.rename(columns={"case_id": key}) if key != "case_id" else rejects
     return valid, rejects, canon_to_header
+
+
+def _column_failures(col, p: Parsed) -> list:
+    """The checks of one column on its own, as failure records for :meth:`_Failures.add`."""
+    found = []
+    if col.required:
+        found.append((np.flatnonzero(p.missing), col.name, _R.MISSING_VALUE))
+    if col.kind in _UNREADABLE:
+        found.append((np.flatnonzero(p.bad), col.name, _UNREADABLE[col.kind]))
+    if col.kind == "datetime":
+        v, (lo, hi) = p.values.view(np.int64), _PLAUSIBLE_NS
+        odd = np.flatnonzero((v < lo) | (v >= hi))  # NaT too: it is the smallest int64
+        found.append((odd[~p.missing[odd] & ~p.bad[odd]], col.name, _R.IMPLAUSIBLE_DATE))
+    if col.kind in _NEGATIVE:
+        found.append((np.flatnonzero(p.values < 0), col.name, _NEGATIVE[col.kind]))
+    return found
 
 
 def _case_rules(parsed: dict[str, Parsed], frame, canon_to_header, failures: _Failures):
