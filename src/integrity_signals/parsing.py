@@ -180,9 +180,11 @@ def _nfc(arr: pa.Array) -> pa.Array:
     offsets, data = _string_buffers(arr)
     if data[offsets[0] : offsets[-1]].max(initial=0) < 0x80:
         return arr
+    distinct = pc.unique(arr)  # cheaper than encoding, and as a rule all are NFC already
+    if pc.utf8_normalize(distinct, "NFC").equals(distinct):
+        return arr
     enc = pc.dictionary_encode(arr)
-    normal = pc.utf8_normalize(enc.dictionary, "NFC")
-    return arr if normal.equals(enc.dictionary) else normal.take(enc.indices)
+    return pc.utf8_normalize(enc.dictionary, "NFC").take(enc.indices)
 
 
 def _clean(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -462,7 +464,7 @@ for _hi in range(10):
         _PAIR_VALUE[(48 + _hi) | ((48 + _lo) << 8)] = _hi * 10 + _lo
 
 
-_BLOCK_ROWS = 1 << 15  # rows decoded at a time: the temporaries stay in cache
+_BLOCK_ROWS = 1 << 16  # rows decoded at a time: the temporaries stay in cache
 
 
 def _fixed_width(arr: pa.Array, is_width: np.ndarray, width: int, dayfirst: bool):
