@@ -11,6 +11,7 @@ checks every rule and quarantines bad rows (there are a few).
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -74,8 +75,10 @@ def main() -> None:
         base, ours = times.values()
         mem_base, _ = peak_mb(f"import pandas as pd; pd.read_csv({str(path)!r}, engine='pyarrow')")
         mem_ours, _ = peak_mb(f"import integrity_signals as isig; isig.read_cases({str(path)!r})")
+        size_mb = path.stat().st_size / 1e6
+    load = os.getloadavg()[0]
     print(
-        f"machine: {machine()}; rows: {args.rows:,}; file: {path.stat().st_size / 1e6 if path.exists() else 0:.0f} MB"
+        f"machine: {machine()}; load average {load:.1f}; rows: {args.rows:,}; file: {size_mb:.0f} MB"
     )
     print("| step | median s | peak MB |")
     print("| --- | --- | --- |")

@@ -273,7 +273,7 @@ def _mixed(series: pd.Series, parts: dict[int, Callable[[pd.Series], Parsed]], e
     return Parsed(values, missing, bad)
 
 
-def _distinct(arr: pa.Array, *, clean: bool = False) -> tuple[list, np.ndarray]:
+def _distinct(arr: pa.Array | pa.ChunkedArray, *, clean: bool = False) -> tuple[list, np.ndarray]:
     """The distinct values of ``arr`` and, per row, the position of its value; nulls get -1.
 
     With ``clean`` the distinct values are cleaned (see :func:`_clean`; empty ones become
@@ -287,14 +287,16 @@ def _distinct(arr: pa.Array, *, clean: bool = False) -> tuple[list, np.ndarray]:
     return words.to_pylist(), at.to_numpy(zero_copy_only=False).astype(np.intp)
 
 
-def _per_unique(arr: pa.Array, fn: Callable[[str], object], null, dtype, *, clean=False):
+def _per_unique(
+    arr: pa.Array | pa.ChunkedArray, fn: Callable[[str], object], null, dtype, *, clean=False
+):
     """``fn`` applied once per distinct value of ``arr`` and spread back; nulls get ``null``."""
     words, at = _distinct(arr, clean=clean)
     table = np.array([null if s is None else fn(s) for s in words] + [null], dtype=dtype)
     return table[at]  # -1: the null slot
 
 
-def _map_uniques(arr: pa.Array, fn: Callable[[str], float | None]) -> Parsed:
+def _map_uniques(arr: pa.Array | pa.ChunkedArray, fn: Callable[[str], float | None]) -> Parsed:
     """Clean and parse each distinct value once; None from ``fn`` means unreadable."""
     words, at = _distinct(arr, clean=True)
     values = np.array(
