@@ -264,3 +264,21 @@ def test_kept_text_is_a_filter_whether_sliced_or_copied(dropped, as_slices, monk
     kept = validation._kept_text(values, keep)
     assert kept.type == values.type
     assert kept.to_pylist() == values.filter(pa.array(keep)).to_pylist()
+
+
+def test_values_at_reads_chunked_columns_without_joining_them():
+    from integrity_signals.validation import _values_at
+
+    flat = pa.array([f"v{i}" if i % 5 else None for i in range(40)], type=pa.large_string())
+    chunked = pa.chunked_array([flat.slice(0, 7), flat.slice(7, 0), flat.slice(7, 33)])
+    pos = np.array([39, 0, 6, 7, 7, 20])
+    assert _values_at(chunked, pos) == _values_at(flat, pos) == [flat[p].as_py() for p in pos]
+    assert _values_at(chunked, pos[:0]) == []
+
+
+def test_rejects_read_raw_text_from_arrow_and_object_columns_alike():
+    frame = minimal_cases(3, submitted_at=["02/01/2025", "31/02/2025", None])
+    as_arrow = frame.astype({"submitted_at": pd.StringDtype("pyarrow", na_value=np.nan)})
+    expected = isig.validate_cases(frame).rejects
+    pd.testing.assert_frame_equal(isig.validate_cases(as_arrow).rejects, expected)
+    assert expected["value"].tolist() == ["31/02/2025", ""]

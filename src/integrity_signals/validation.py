@@ -254,10 +254,31 @@ class _Failures:
         return mask
 
 
+def _values_at(values: pa.Array | pa.ChunkedArray, pos: np.ndarray) -> list:
+    """``values[pos]`` as Python objects, taken chunk by chunk.
+
+    Arrow's take on a chunked array joins the chunks first: a copy of the whole column
+    to read a few values.
+    """
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(pos, type=pa.int64())).to_pylist()
+    out = np.empty(len(pos), dtype=object)
+    ends = np.cumsum([len(chunk) for chunk in values.chunks])
+    which = np.searchsorted(ends, pos, side="right")
+    for k in np.unique(which).tolist():  # over the chunks holding some of the positions
+        here = which == k
+        local = pa.array(pos[here] - (ends[k] - len(values.chunk(k))))
+        out[here] = values.chunk(k).take(local).to_pylist()
+    return out.tolist()
+
+
 def _raw_text(series: pd.Series, pos: np.ndarray) -> list[str]:
     if not len(pos):
         return []
-    raw = series.iloc[pos]
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        raw = _values_at(pa.array(series), pos)  # the column's own chunks, no copy
+    else:
+        raw = series.iloc[pos]
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw]
 
 
@@ -317,7 +338,7 @@ def _duplicates(ids: pa.Array, frame: pd.DataFrame, column: str) -> list:
     if not pos.size:
         return []
     hashes = pd.util.hash_pandas_object(frame.iloc[pos].astype(str), index=False).to_numpy()
-    keys = ids.take(pa.array(pos)).to_pandas().to_numpy()
+    keys = np.array(_values_at(ids, pos), dtype=object)
     groups = pd.DataFrame({"key": keys, "pos": pos, "hash": hashes})
     found = []
     for _, g in groups.groupby("key", sort=False):  # loop over duplicate groups only
@@ -472,7 +493,7 @@ def _rejects_frame(
             pd.DataFrame(
                 {
                     "row": rows[pos],
-                    "case_id": ids.take(pa.array(pos)).to_pylist(),
+                    "case_id": _values_at(ids, pos),
                     "column": column,
                     "reason": str(reason),
                     "value": values,
