@@ -8,7 +8,14 @@ import pytest
 from scipy import stats
 
 from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
-from integrity_signals.features.handlers import steering_share
+from integrity_signals.features.base import CaseContext, outside_period, period_of
+from integrity_signals.features.handlers import (
+    PAIR_EVIDENCE_CAP,
+    RECORD_MAX_DOSSIERS,
+    pair_tail,
+    pair_threshold,
+    steering_share,
+)
 
 
 def frame(rows: list[dict], **defaults) -> pd.DataFrame:
@@ -262,6 +269,79 @@ def test_batches_inside_the_reference_period_count_nothing_twice():
     f = model.transform(part)
     assert f["handlers__pair_cases"].tolist() == [4] * 4
     assert f["handlers__applicant_cases"].tolist() == [4] * 4
+
+
+def test_rows_without_an_applicant_count_for_nobody():
+    rows = [{"applicant_id": None, "handler_id": "h1"} for _ in range(5)]
+    rows += [
+        {"applicant_id": "solo", "handler_id": "h2"},
+        {"applicant_id": "pair", "handler_id": "h1"},
+    ]
+    rows += [{"applicant_id": "pair", "handler_id": "h1"}]
+    f = HandlerFeatures().fit_transform(frame(rows, submitted_at="2025-03-03"))
+    assert f["handlers__applicant_cases"].tolist()[5:] == [1, 2, 2]
+    assert f["handlers__applicant_cases"].iloc[:5].isna().all()
+
+
+def test_refitting_on_a_context_never_reuses_an_earlier_fits_figures():
+    later = frame(
+        [{"applicant_id": "broker", "handler_id": "h1"} for _ in range(3)],
+        submitted_at="2025-06-02",
+    )
+    model = HandlerFeatures().fit(_broker_reference())
+    ctx = CaseContext(later, model.calendar or __import__("integrity_signals").WorkCalendar())
+    pooled = model.transform(ctx)
+    assert pooled["handlers__pair_cases"].tolist() == [11] * 3  # 8 from the record + 3
+    model.fit(ctx)  # the same context, now as a reference of its own
+    again = model.transform(ctx)
+    fresh = HandlerFeatures().fit_transform(later)
+    pd.testing.assert_frame_equal(again, fresh)
+    assert again["handlers__pair_cases"].tolist() == [3] * 3
+
+
+def test_placeholder_applicants_keep_no_record():
+    big = RECORD_MAX_DOSSIERS + 1
+    officers = ["h1", "h2", "h3", "h4"]
+    rows = [{"applicant_id": "0", "handler_id": officers[i % 4]} for i in range(big)]
+    rows += [{"applicant_id": "broker", "handler_id": "h1"} for _ in range(4)]
+    model = HandlerFeatures().fit(frame(rows, submitted_at="2025-03-03"))
+    later = frame(
+        [{"applicant_id": "0", "handler_id": "h1"}, {"applicant_id": "0", "handler_id": "h2"},
+         {"applicant_id": "broker", "handler_id": "h1"}],
+        submitted_at="2025-06-02",
+    )  # fmt: skip
+    f = model.transform(later)
+    assert f["handlers__applicant_cases"].tolist() == [2, 2, 5]  # the placeholder: batch alone
+
+
+def test_pair_threshold_is_the_smallest_count_the_pair_test_calls_an_event():
+    n = np.repeat(np.array([2, 3, 8, 29, 30, 31, 45, 114, 500]), 7)
+    q = np.tile(np.array([0.02, 0.1, 0.3, 0.52, 0.68, 0.77, 0.95]), 9)
+    for alpha in (0.25, 0.05, 0.001):
+        k = pair_threshold(n, q, alpha)
+        reachable = k <= n
+        assert np.all(pair_tail(k[reachable], n[reachable], q[reachable]) <= alpha)
+        below = np.maximum(k - 1, 0)
+        assert np.all((pair_tail(below, n, q) > alpha) | (below < 2))
+    # up to the cap the test is the exact binomial tail at the steering share
+    assert pair_tail(np.array([7]), np.array([12]), np.array([0.3]))[0] == pytest.approx(
+        stats.binom.sf(6, 12, steering_share(0.3))
+    )
+    # beyond it the evidence stops growing: 93 of 114 weighs as 24.5 of 30
+    scaled = pair_tail(np.array([93]), np.array([114]), np.array([0.68]))[0]
+    assert scaled > stats.binom.sf(92, 114, steering_share(0.68)) and PAIR_EVIDENCE_CAP == 30
+
+
+def test_reference_period_guard():
+    t = pd.to_datetime(
+        ["2025-01-05 08:00", "2025-09-30 17:00", None, "2025-10-01 08:00", "2024-12-31 08:00"]
+    )
+    period = period_of(t.to_numpy("datetime64[ns]")[:2])
+    assert outside_period(t.to_numpy("datetime64[ns]"), period).tolist() == [
+        False, False, False, True, True,
+    ]  # fmt: skip
+    assert not outside_period(t.to_numpy("datetime64[ns]"), None).any()
+    assert np.isnat(period_of(np.array([], dtype="datetime64[ns]"))[0])
 
 
 def test_officer_who_covers_the_procedure_alone_is_not_a_broker_pattern():

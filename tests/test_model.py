@@ -6,6 +6,7 @@ import pickle
 import warnings
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
@@ -13,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import average_precision_score
 
 import integrity_signals as isig
-from integrity_signals.model import FlagRateWarning
+from integrity_signals.model import FlagRateWarning, _entity_stats, _in_person
 from integrity_signals.persistence import read_envelope
 
 # the fixture province runs all six schemes among few officers: more than 5 % corrupt cases
@@ -232,6 +233,13 @@ def test_load_refuses_tampered_truncated_foreign_and_missing_files(model, tmp_pa
         isig.ModelFileError, match=r"saved with scikit-learn 0.1.0 \(now .*\)\. Refit the model"
     ):
         isig.RiskModel.load(old)
+    # a model from a version without the reference record is refused, not half-used
+    stale = pickle.loads(pickle.dumps(model))
+    del stale.features_.handlers_.record_
+    stale_path = tmp_path / "stale.joblib"
+    stale.save(stale_path)
+    with pytest.raises(isig.ModelFileError, match="lacks features_.handlers_.record_"):
+        isig.RiskModel.load(stale_path)
 
 
 def test_unfitted_model_cannot_be_saved(tmp_path):
@@ -265,6 +273,20 @@ def test_a_later_batch_is_judged_with_the_reference_record(sim, model):
     assert seen.sum() >= 10
     pooled = ent["history"]["observed"][seen]
     assert (pooled == past["observed"][pos[seen]] + ent["observed"][seen]).all()
+    # a batch mixing months 9 and 10-12: only the dossiers after the period join the record
+    mixed = sim.cases[month >= 9]
+    ev = temporal._evidence(mixed)
+    ent_mixed = ev["entities"]["handler_id"]
+    new = (mixed["submitted_at"].dt.month > 9).to_numpy()
+    o_new, _, _ = _entity_stats(
+        np.where(new, ent_mixed["codes"], -1), len(ent_mixed["ids"]), ev["events"],
+        ev["expected"], _in_person(mixed),
+    )  # fmt: skip
+    pos = pd.Index(past["ids"]).get_indexer(ent_mixed["ids"])
+    seen = pos >= 0
+    expected_obs = past["observed"][pos[seen]] + o_new[seen]
+    assert not np.allclose(o_new, ent_mixed["observed"])  # month 9 is in the batch, not the record
+    assert np.allclose(ent_mixed["history"]["observed"][seen], expected_obs)
 
 
 def test_the_reference_period_itself_counts_nothing_twice(sim, model):

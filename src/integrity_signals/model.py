@@ -234,17 +234,23 @@ class RiskModel(BaseEstimator):
         only as far as the two periods agree; a change of behaviour still shows
         in the batch's own test, which :func:`_with_history` combines with this one.
         """
+        seen = ~np.isnan(history["p"][:, 0]) if history["p"].size else np.zeros(n_ids, bool)
         if not new.any():
-            return history | {"label": "reference period: "}
+            return history | {"label": np.full(n_ids, "reference period: ", dtype=object)}
         test = self.entity_tests_[level]
         o_new, e_new, _ = _entity_stats(
             np.where(new, codes, -1), n_ids, events, expected, in_person
         )
         observed = np.nan_to_num(history["observed"]) + o_new
         predicted = np.nan_to_num(history["expected"]) + test.calibrate(e_new)
+        has_new = np.bincount(codes[new & (codes >= 0)], minlength=n_ids) > 0
+        label = np.where(
+            seen & has_new, "reference period and this batch: ",
+            np.where(seen, "reference period: ", "this batch's new dossiers: "),
+        ).astype(object)  # fmt: skip
         return {
             "observed": observed, "expected": predicted,
-            "p": test.pvalues(observed, predicted), "label": "reference period and this batch: ",
+            "p": test.pvalues(observed, predicted), "label": label,
         }  # fmt: skip
 
     def _coverage(self) -> dict[str, str]:
@@ -253,6 +259,19 @@ class RiskModel(BaseEstimator):
         for s in SIGNALS:
             cov[f"signal:{s.name}"] = cov.get(s.p_feature, "not applicable: no feature")
         return cov
+
+    def _missing_state(self) -> list[str]:
+        """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
+        needed = [
+            (self, "reference_period_"), (self, "history_"), (self, "entity_tests_"),
+            (getattr(self, "features_", None), "handlers_"),
+        ]  # fmt: skip
+        missing = [name for obj, name in needed if obj is None or not hasattr(obj, name)]
+        handlers = getattr(getattr(self, "features_", None), "handlers_", None)
+        if handlers is not None:
+            missing += [f"features_.handlers_.{n}" for n in ("record_", "reference_period_", "fits_")
+                        if not hasattr(handlers, n)]  # fmt: skip
+        return missing
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "features_"):
@@ -523,7 +542,7 @@ class RiskModel(BaseEstimator):
             items += [  # the reference record (pooled with new cases), where it says more than this batch
                 (
                     hist["p"][i, j],
-                    hist["label"]
+                    hist["label"][i]
                     + render_entity(s.name, hist["observed"][i, j], hist["expected"][i, j]),
                 )
                 for j, s in enumerate(SIGNALS)

@@ -29,7 +29,7 @@ from .exceptions import ModelFileError
 
 __all__ = ["FORMAT", "load_model", "read_envelope", "save_model"]
 
-FORMAT = "integrity_signals.model/1"
+FORMAT = "integrity_signals.model/2"  # 2: the reference record (0.2.0)
 
 
 def _versions() -> dict[str, str]:
@@ -117,4 +117,10 @@ def load_model(path, cls, *, allow_version_mismatch: bool = False):
     model = pickle.loads(payload)
     if not isinstance(model, cls):
         raise ModelFileError(f"{str(path)!r} holds a {type(model).__name__}, not a {cls.__name__}.")
+    missing = model._missing_state() if hasattr(model, "_missing_state") else []
+    if missing:
+        raise ModelFileError(
+            f"Model file {str(path)!r} lacks {', '.join(missing)}: it was saved by another version "
+            "of integrity_signals. Fit and save the model again."
+        )
     return model

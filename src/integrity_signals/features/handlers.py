@@ -36,6 +36,13 @@ __all__ = ["HandlerFeatures"]
 _S = FeatureSpec
 
 
+def _applicant_sizes(a: np.ndarray) -> np.ndarray:
+    """Per row: its applicant's number of rows (rows without an applicant, code -1, get 0)."""
+    known = a >= 0
+    sizes = np.bincount(a[known], minlength=int(a.max(initial=-1)) + 1)
+    return np.where(known, sizes[np.maximum(a, 0)] if sizes.size else 0, 0)
+
+
 def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the size of its code's group; and the group codes (0..k-1) of the rows."""
     group, _ = pd.factorize(codes)
@@ -67,6 +74,11 @@ def steering_share(q: np.ndarray) -> np.ndarray:
 #: turn a small error in it into certainty: 93 of 114 dossiers against a share of 0.68 are tested
 #: as 24.5 of 30. Brokers' pairs, a few dozen dossiers at most, keep the exact binomial test.
 PAIR_EVIDENCE_CAP = 30
+
+
+#: Applicants with more reference dossiers than this keep no record: placeholder ids ("0",
+#: "N/A") and the largest filers, whose batch alone exceeds the pair test's evidence cap.
+RECORD_MAX_DOSSIERS = 10 * PAIR_EVIDENCE_CAP
 
 
 def pair_tail(k: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -132,6 +144,17 @@ class HandlerFeatures(CaseTransformer):
     top_k : int, default 3
         Officer concentration is the share of an officer's cases from its ``top_k`` applicants.
 
+    Attributes
+    ----------
+    record_ : dict or None
+        The applicant record of the reference period (pair counts per applicant and
+        officer, each applicant's dossiers per procedure and unit); None without applicants.
+    reference_period_ : tuple of datetime64
+        First and last submission of the reference period: dossiers outside it are
+        pooled with the record.
+    applicants_ : Codebook or None
+        Applicants of the reference period.
+
     Examples
     --------
     >>> import pandas as pd
@@ -160,10 +183,15 @@ class HandlerFeatures(CaseTransformer):
            "pair_cases / applicant_cases"),
         _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair cases expected from the units' assignment of the applicant's procedures"),
+        _S("applicant_cases_record", ("applicant_id", "submitted_at"), "applicant_na",
+           "of applicant_cases, the reference record's (0 for dossiers inside the reference period)"),
+        _S("pair_cases_record", ("applicant_id", "handler_id", "submitted_at"), "applicant_na",
+           "of pair_cases, the reference record's"),
         _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair_cases / pair_expected"),
         _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
-           "binomial tail P(X >= pair_cases) at 1.5x the odds of the expected share; 1 for one dossier"),
+           "binomial tail P(X >= pair_cases) at 1.5x the odds of the expected share, evidence "
+           "capped at 30 dossiers; 1 for one dossier"),
         _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
            "share of the officer's cases from its top applicants (batch)"),
         _S("officer_concentration_p", ("applicant_id", "handler_id"), "applicant_na",
@@ -196,7 +224,7 @@ class HandlerFeatures(CaseTransformer):
 
     # ------------------------------------------------------------------ fitted codes
     def _codes(self, ctx: CaseContext):
-        return ctx.memo(("handlers.codes", id(self)), lambda: self._compute_codes(ctx))
+        return ctx.memo(("handlers.codes", id(self), self.fits_), lambda: self._compute_codes(ctx))
 
     def _compute_codes(self, ctx: CaseContext):
         p = self.procedures_.codes(*ctx.factorized("procedure_id"))
@@ -224,6 +252,9 @@ class HandlerFeatures(CaseTransformer):
         return np.where(known & (prob > 0), prob, np.where(np.isnan(floor), 0.5, floor) * 0.5)
 
     def _fit(self, ctx: CaseContext):
+        # a new generation of fitted state: figures cached on a context by an earlier fit
+        # (or by a transform with it) are never reused
+        self.fits_ = getattr(self, "fits_", 0) + 1
         self.procedures_ = Codebook(ctx.cases["procedure_id"])
         self.units_ = Codebook(ctx.cases["unit_id"])
         self.handlers_ = Codebook(ctx.cases["handler_id"])
@@ -270,7 +301,7 @@ class HandlerFeatures(CaseTransformer):
     def _applicant_weights(ctx: CaseContext) -> np.ndarray:
         """1 / (the applicant's dossiers) per case; 1 where no applicant is recorded."""
         a, _ = ctx.factorized("applicant_id")
-        sizes = np.bincount(np.maximum(a, 0))[np.maximum(a, 0)] if ctx.n else np.ones(0)
+        sizes = _applicant_sizes(a)
         return np.where(a >= 0, 1.0 / np.maximum(sizes, 1), 1.0)
 
     def _receiver(self, ctx: CaseContext) -> np.ndarray:
@@ -288,7 +319,8 @@ class HandlerFeatures(CaseTransformer):
 
     def _pairs(self, ctx: CaseContext, p, u, h) -> dict:
         """Batch pair statistics (with this fitted assignment model); all NaN without applicants."""
-        return ctx.memo(("handlers.pairs", id(self)), lambda: self._compute_pairs(ctx, p, u, h))
+        key = ("handlers.pairs", id(self), self.fits_)  # figures of this fit only
+        return ctx.memo(key, lambda: self._compute_pairs(ctx, p, u, h))
 
     def _compute_pairs(self, ctx: CaseContext, p, u, h) -> dict:
         n = ctx.n
@@ -302,6 +334,8 @@ class HandlerFeatures(CaseTransformer):
                     "pair_cases",
                     "expected",
                     "top_share",
+                    "applicant_record",
+                    "pair_record",
                 ),
                 nan,
             )
@@ -332,6 +366,9 @@ class HandlerFeatures(CaseTransformer):
             "expected": counts["expected"],
             "top_share": at(top_share, hb),
             "group": pair_group,
+            # the part of applicant_cases and pair_cases that comes from the reference record
+            "applicant_record": np.where(has_a, 0.0, np.nan),
+            "pair_record": np.where(has_a, 0.0, np.nan),
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
         if new.any() and getattr(self, "record_", None) is not None:
@@ -342,7 +379,7 @@ class HandlerFeatures(CaseTransformer):
         """Per row: the applicant's dossiers, this pair's, and the pair's expected count."""
         n = len(a)
         has_a = a >= 0
-        applicant_cases = np.where(has_a, np.bincount(np.maximum(a, 0))[np.maximum(a, 0)], np.nan)
+        applicant_cases = np.where(has_a, _applicant_sizes(a), np.nan)
         pair_cases, pair_group = _counts(np.where(has_a, a * n_hb + hb, -1 - np.arange(n)))
         return {
             "applicant_cases": applicant_cases,
@@ -352,36 +389,41 @@ class HandlerFeatures(CaseTransformer):
         }
 
     def _fit_record(self, ctx: CaseContext, p, u, h) -> None:
-        """Each applicant's reference record: its dossiers' procedures and units, and its officers.
+        """Each applicant's reference record: its dossiers per procedure and unit, and per officer.
 
         A dossier submitted after the reference period is judged with its
         applicant's record added: a broker's ninth steered dossier of the quarter
         is its ninety-ninth of the year.
         """
         self.reference_period_ = period_of(ctx.times("submitted_at"))
-        self.record_ = None
+        self.record_ = self.applicants_ = None
         if not ctx.has("applicant_id"):
             return
         a, uniques = ctx.factorized("applicant_id")
         self.applicants_ = Codebook.from_uniques(uniques)  # a's codes are the book's
-        n_a, n_h = len(self.applicants_), len(self.handlers_)
+        n_a, n_p, n_u, n_h = (
+            len(self.applicants_), len(self.procedures_), len(self.units_), len(self.handlers_)
+        )  # fmt: skip
         pairs = self._pairs(ctx, p, u, h)  # the reference's own figures, computed already
-        rows = np.flatnonzero(a >= 0)  # procedure, unit and officer are required: all known
-        group = pairs.pop("group")  # needed here only
+        sizes = np.bincount(a[a >= 0], minlength=n_a)
+        # procedure, unit and officer are required (all known); placeholder ids ("0", "N/A")
+        # and the largest filers stay out: their batch alone exceeds the pair test's evidence cap
+        rows = np.flatnonzero((a >= 0) & (sizes[np.maximum(a, 0)] <= RECORD_MAX_DOSSIERS))
+        group = pairs["group"]
         # one row per pair stands for it: its rows share applicant, officer and count
         first = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
         first[group[rows]] = rows
         first = first[first >= 0]
-        by_applicant = rows[np.argsort(a[rows], kind="stable")]
+        # the applicant's distinct (procedure, unit) and its dossiers of each, grouped by applicant
+        kinds, counts = np.unique((a[rows] * n_p + p[rows]) * n_u + u[rows], return_counts=True)
+        kind_a, kind_pu = np.divmod(kinds, n_p * n_u)
         self.record_ = {
             "pairs": KeyTable(a[first] * n_h + h[first], pairs["pair_cases"][first]),
-            "cases": np.bincount(a[rows], minlength=n_a).astype(np.int32),
-            # every reference dossier's procedure and unit, grouped by applicant
-            "start": np.concatenate([[0], np.cumsum(np.bincount(a[rows], minlength=n_a))]).astype(
-                np.int32 if len(rows) < 2**31 else np.int64
-            ),
-            "p": p[by_applicant].astype(np.int32),
-            "u": u[by_applicant].astype(np.int32),
+            "cases": np.where(sizes <= RECORD_MAX_DOSSIERS, sizes, 0).astype(np.int32),
+            "start": np.searchsorted(kind_a, np.arange(n_a + 1)),
+            "p": (kind_pu // n_u).astype(np.int32),
+            "u": (kind_pu % n_u).astype(np.int32),
+            "k": counts.astype(np.int32),
         }
 
     def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb) -> None:
@@ -409,10 +451,12 @@ class HandlerFeatures(CaseTransformer):
         which = np.repeat(np.arange(len(keys)), size)
         grid = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(size.sum())
         prob = self._assign_prob(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
-        e_ref = np.bincount(which, prob, len(keys))[inverse]
+        e_ref = np.bincount(which, rec["k"][grid] * prob, len(keys))[inverse]
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
+        out["applicant_record"][rows] = n_ref
+        out["pair_record"][rows] = np.nan_to_num(k_ref)
 
     def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
         """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
@@ -421,7 +465,7 @@ class HandlerFeatures(CaseTransformer):
         their own assignment.
         """
         out = np.full(len(a), np.nan)
-        sizes = np.bincount(np.maximum(a, 0))[np.maximum(a, 0)]
+        sizes = _applicant_sizes(a)
         single = np.flatnonzero(has_a & (sizes == 1))
         out[single] = self._assign_prob(p[single], u[single], h[single])
         rows = np.flatnonzero(has_a & (sizes > 1))
@@ -465,6 +509,8 @@ class HandlerFeatures(CaseTransformer):
             "pair_cases": k,
             "pair_share": k / n,
             "pair_expected": e,
+            "applicant_cases_record": pairs["applicant_record"],
+            "pair_cases_record": pairs["pair_record"],
             "pair_lift": k / e,
             "pair_p": np.where(no_applicant, np.nan, pair_p),
             "officer_top_share": pairs["top_share"],
