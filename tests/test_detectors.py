@@ -140,26 +140,3 @@ def test_isolation_detector_pvalues_and_determinism():
         features
     )
     np.testing.assert_array_equal(again.pvalues(features), p)
-
-
-def test_pair_event_chance_leaves_only_the_new_dossiers_to_chance():
-    from integrity_signals.detectors.statistical import _pair_event_chance
-    from integrity_signals.features.handlers import pair_threshold
-
-    q = 0.25
-    features = pd.DataFrame(
-        {
-            "handlers__applicant_cases": [11.0, 11.0, 11.0, 1.0],
-            "handlers__pair_expected": [11 * q] * 3 + [q],
-            "handlers__applicant_cases_record": [0.0, 8.0, 8.0, 0.0],
-            "handlers__pair_cases_record": [0.0, 2.0, 8.0, 0.0],
-        }
-    )
-    k_star = pair_threshold(np.array([11.0]), np.array([q]), 0.25)[0]
-    chance = _pair_event_chance(features, 0.25)
-    # no record: this dossier plus Bin(10, q) of the others must reach k*
-    assert chance[0] == pytest.approx(stats.binom.sf(k_star - 2, 10, q))
-    # 2 of 8 reference dossiers with this officer: 3 new dossiers, Bin(2, q) of them left to chance
-    assert chance[1] == pytest.approx(stats.binom.sf(k_star - 2 - 2, 2, q))
-    # 8 of 8 already: the event is certain, and the record is not charged a second time
-    assert chance[2] == 1.0 and chance[3] == 0.0

@@ -228,8 +228,7 @@ def _pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     """Chance, under the unit's assignment, that a case is a repeat-pair event.
 
     Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q)``
-    (``n`` the applicant's dossiers, ``q`` the officer's expected share), plus the
-    reference record's pair count for a dossier after the reference period; the
+    (``n`` the applicant's dossiers, ``q`` the officer's expected share); the
     case is an event when the pair test's tail (at the steering share) is at
     most ``alpha``, i.e. when the count reaches ``k*`` (:func:`pair_threshold`).
     """
@@ -238,17 +237,7 @@ def _pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     multi = np.isfinite(n) & np.isfinite(q) & (n >= 2)
     n_, q_ = np.where(multi, n, 2), np.where(multi, q, 0.5)
     k_star = pair_threshold(n_, q_, alpha)  # the test's threshold
-    # a later dossier's pair count starts from its reference record: only the new dossiers
-    # are left to chance, so a pattern already counted in the record is not charged again
-    n_rec, k_rec = (
-        np.nan_to_num(features[f"handlers__{c}_record"].to_numpy(dtype=np.float64))
-        if f"handlers__{c}_record" in features
-        else np.zeros(len(n))
-        for c in ("applicant_cases", "pair_cases")
-    )
-    need = k_star - k_rec
-    n_new = np.maximum(n_ - n_rec, 1)
-    chance = np.where(need <= 1, 1.0, stats.binom.sf(need - 2, n_new - 1, q_))
+    chance = stats.binom.sf(k_star - 2, n_ - 1, q_)  # reached under the plain assignment
     return np.where(multi, chance, 0.0)
 
 

@@ -183,10 +183,6 @@ class HandlerFeatures(CaseTransformer):
            "pair_cases / applicant_cases"),
         _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair cases expected from the units' assignment of the applicant's procedures"),
-        _S("applicant_cases_record", ("applicant_id", "submitted_at"), "applicant_na",
-           "of applicant_cases, the reference record's (0 for dossiers inside the reference period)"),
-        _S("pair_cases_record", ("applicant_id", "handler_id", "submitted_at"), "applicant_na",
-           "of pair_cases, the reference record's"),
         _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
            "pair_cases / pair_expected"),
         _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
@@ -334,8 +330,6 @@ class HandlerFeatures(CaseTransformer):
                     "pair_cases",
                     "expected",
                     "top_share",
-                    "applicant_record",
-                    "pair_record",
                 ),
                 nan,
             )
@@ -366,9 +360,6 @@ class HandlerFeatures(CaseTransformer):
             "expected": counts["expected"],
             "top_share": at(top_share, hb),
             "group": pair_group,
-            # the part of applicant_cases and pair_cases that comes from the reference record
-            "applicant_record": np.where(has_a, 0.0, np.nan),
-            "pair_record": np.where(has_a, 0.0, np.nan),
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
         if new.any() and getattr(self, "record_", None) is not None:
@@ -455,8 +446,6 @@ class HandlerFeatures(CaseTransformer):
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
-        out["applicant_record"][rows] = n_ref
-        out["pair_record"][rows] = np.nan_to_num(k_ref)
 
     def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
         """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
@@ -509,8 +498,6 @@ class HandlerFeatures(CaseTransformer):
             "pair_cases": k,
             "pair_share": k / n,
             "pair_expected": e,
-            "applicant_cases_record": pairs["applicant_record"],
-            "pair_cases_record": pairs["pair_record"],
             "pair_lift": k / e,
             "pair_p": np.where(no_applicant, np.nan, pair_p),
             "officer_top_share": pairs["top_share"],
