@@ -380,7 +380,7 @@ class HandlerFeatures(CaseTransformer):
         }
 
     def _fit_record(self, ctx: CaseContext, p, u, h) -> None:
-        """Each applicant's reference record: its dossiers per procedure and unit, and per officer.
+        """Each applicant's reference record: its dossiers' procedures and units, and per officer.
 
         A dossier submitted after the reference period is judged with its
         applicant's record added: a broker's ninth steered dossier of the quarter
@@ -392,29 +392,28 @@ class HandlerFeatures(CaseTransformer):
             return
         a, uniques = ctx.factorized("applicant_id")
         self.applicants_ = Codebook.from_uniques(uniques)  # a's codes are the book's
-        n_a, n_p, n_u, n_h = (
-            len(self.applicants_), len(self.procedures_), len(self.units_), len(self.handlers_)
-        )  # fmt: skip
+        n_a, n_h = len(self.applicants_), len(self.handlers_)
         pairs = self._pairs(ctx, p, u, h)  # the reference's own figures, computed already
         sizes = np.bincount(a[a >= 0], minlength=n_a)
         # procedure, unit and officer are required (all known); placeholder ids ("0", "N/A")
         # and the largest filers stay out: their batch alone exceeds the pair test's evidence cap
         rows = np.flatnonzero((a >= 0) & (sizes[np.maximum(a, 0)] <= RECORD_MAX_DOSSIERS))
-        group = pairs["group"]
+        group = pairs.pop("group")  # needed here only (a later fit caches its own figures)
         # one row per pair stands for it: its rows share applicant, officer and count
         first = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
         first[group[rows]] = rows
         first = first[first >= 0]
-        # the applicant's distinct (procedure, unit) and its dossiers of each, grouped by applicant
-        kinds, counts = np.unique((a[rows] * n_p + p[rows]) * n_u + u[rows], return_counts=True)
-        kind_a, kind_pu = np.divmod(kinds, n_p * n_u)
+        by_applicant = rows[np.argsort(a[rows], kind="stable")]
+        kept = np.where(sizes <= RECORD_MAX_DOSSIERS, sizes, 0)
         self.record_ = {
             "pairs": KeyTable(a[first] * n_h + h[first], pairs["pair_cases"][first]),
-            "cases": np.where(sizes <= RECORD_MAX_DOSSIERS, sizes, 0).astype(np.int32),
-            "start": np.searchsorted(kind_a, np.arange(n_a + 1)),
-            "p": (kind_pu // n_u).astype(np.int32),
-            "u": (kind_pu % n_u).astype(np.int32),
-            "k": counts.astype(np.int32),
+            "cases": kept.astype(np.int32),
+            # every recorded dossier's procedure and unit, grouped by applicant
+            "start": np.concatenate([[0], np.cumsum(kept)]).astype(
+                np.int32 if len(rows) < 2**31 else np.int64
+            ),
+            "p": p[by_applicant].astype(np.int32),
+            "u": u[by_applicant].astype(np.int32),
         }
 
     def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb) -> None:
@@ -442,7 +441,7 @@ class HandlerFeatures(CaseTransformer):
         which = np.repeat(np.arange(len(keys)), size)
         grid = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(size.sum())
         prob = self._assign_prob(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
-        e_ref = np.bincount(which, rec["k"][grid] * prob, len(keys))[inverse]
+        e_ref = np.bincount(which, prob, len(keys))[inverse]
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
