@@ -297,3 +297,11 @@ def test_the_reference_period_itself_counts_nothing_twice(sim, model):
     past = model.history_["handler_id"]
     pos = pd.Index(past["ids"]).get_indexer(ent["ids"])
     assert (ent["history"]["observed"] == past["observed"][pos]).all()
+
+
+def test_a_one_case_batch_and_an_empty_batch_are_scored(model, flags, sim):
+    one = model.score(sim.cases.iloc[[0]])
+    assert list(one.columns) == list(flags.columns) and len(one) == 1
+    empty = model.score(sim.cases.iloc[:0])
+    assert list(empty.columns) == list(flags.columns) and len(empty) == 0
+    assert len(model.score_entities(sim.cases.iloc[:0])) == 0

@@ -402,9 +402,11 @@ class RiskModel(BaseEstimator):
         if chosen.size == 0:
             return reasons
         records = self._reason_records(ev, chosen)
+        if records.empty:  # no evidence strong enough to put in words
+            return reasons
         top = records.sort_values(["row", "p_value"], kind="stable").groupby("row").head(3)
         joined = top.groupby("row")["text"].agg("; ".join)
-        reasons[joined.index.to_numpy()] = joined.to_numpy()
+        reasons[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
         return reasons
 
     def _reason_records(self, ev: dict, rows: np.ndarray) -> pd.DataFrame:

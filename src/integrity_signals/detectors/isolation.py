@@ -103,6 +103,8 @@ class IsolationDetector:
         """Anomaly score, higher = more anomalous (the sign flip of ``score_samples``)."""
         x = _filled if _filled is not None else _matrix(features)
         x = np.where(np.isnan(x), self.fill_, x)
+        if len(x) == 0:  # an empty batch: nothing to score
+            return np.empty(0)
         # Row chunks on threads, each scored by all trees in order: parallel and still
         # byte-for-byte deterministic (a threaded sum over trees is not).
         chunks = np.array_split(np.arange(len(x)), max(1, min(self.n_jobs, len(x) // 10_000)))
