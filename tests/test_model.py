@@ -65,6 +65,15 @@ def test_reasons_name_numbers_and_baselines(flags, sim):
     assert "expected" in text and "peers" in text
 
 
+def test_reasons_do_not_say_the_same_thing_twice(flags):
+    sentences = flags.loc[flags["reasons"] != "", "reasons"].str.split("; ")
+    assert len(sentences) > 100
+    # a co-occurrence sentence ("... went to this officer, and returned in ...") replaces the
+    # single-signal sentence it starts with
+    repeated = sentences.map(lambda ps: any(a != b and b.startswith(a) for a in ps for b in ps))
+    assert not repeated.any()
+
+
 def test_entities_contract(model, sim):
     officers = model.score_entities(sim.cases, level="handler_id")
     units = model.score_entities(sim.cases, level="unit_id")
