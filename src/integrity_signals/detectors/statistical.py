@@ -136,7 +136,10 @@ class TailDetector:
             if len(parts) == 1:
                 out[:, j] = parts[0]
             else:  # a co-occurrence needs its first signal present (no pair, waiver or request: n/a)
-                out[:, j] = np.where(parts[0] < 0.5, fisher2(*parts), np.nan)
+                # and its second at least leaning the same way: a steered pair closed in the usual
+                # time is a repeated pair, not "a repeated pair handled fast"
+                both = np.where(parts[1] < 0.5, fisher2(*parts), 1.0)
+                out[:, j] = np.where(parts[0] < 0.5, both, np.nan)
         return out
 
     def events(self, p: np.ndarray) -> np.ndarray:
