@@ -65,6 +65,34 @@ def test_reasons_name_numbers_and_baselines(flags, sim):
     assert "expected" in text and "peers" in text
 
 
+def test_case_reasons_are_tidied_into_one_sentence_per_pattern():
+    from integrity_signals.reasons import tidy_case_reasons
+
+    pair = "9 of this applicant's 10 dossiers went to this officer (1.2 expected)"
+    records = pd.DataFrame(
+        {
+            "row": [0, 0, 0, 0, 0, 1],
+            "code": ["repeat_pair", "fast", "pair_fast", "pair_jump", "self_receipt", "fast"],
+            "kind": ["case", "case", "case", "case", "officer", "case"],
+            "p_value": [1e-4, 1e-2, 1e-6, 1e-5, 1e-3, 1e-2],
+            "text": [
+                pair, "returned in 0.2 working days, peers take 4.1",
+                f"{pair}, and returned in 0.2 working days, peers take 4.1",
+                f"{pair}, and closed ahead of 1 earlier dossier still open",
+                "officer: 40 dossiers received and processed by the same officer against 2.0 expected",
+                "returned in 1.0 working days, peers take 5.0",
+            ],
+        }
+    )  # fmt: skip
+    out = tidy_case_reasons(records)
+    assert out["code"].tolist() == ["pair_fast", "self_receipt", "fast"]
+    assert out["text"].iloc[0] == (
+        f"{pair}, and returned in 0.2 working days, peers take 4.1, "
+        "and closed ahead of 1 earlier dossier still open"
+    )
+    assert out["p_value"].iloc[0] == 1e-6 and out["text"].iloc[2] == records["text"].iloc[5]
+
+
 def test_reasons_do_not_say_the_same_thing_twice(flags):
     sentences = flags.loc[flags["reasons"] != "", "reasons"].str.split("; ")
     assert len(sentences) > 100

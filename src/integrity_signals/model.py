@@ -40,7 +40,14 @@ from .detectors.isolation import IsolationDetector
 from .detectors.statistical import SIGNALS, TailDetector
 from .features import CaseFeatures
 from .features.base import Codebook, outside_period, period_of
-from .reasons import CASE_VALUES, REASON_COLUMNS, case_reason_values, render_case, render_entity
+from .reasons import (
+    CASE_VALUES,
+    REASON_COLUMNS,
+    case_reason_values,
+    render_case,
+    render_entity,
+    tidy_case_reasons,
+)
 from .validation import check_cases
 
 __all__ = ["LEVELS", "RiskModel"]
@@ -401,7 +408,7 @@ class RiskModel(BaseEstimator):
         reasons = np.full(n, "", dtype=object)
         if chosen.size == 0:
             return reasons
-        records = _without_repeats(self._reason_records(ev, chosen))
+        records = tidy_case_reasons(self._reason_records(ev, chosen))
         if records.empty:  # no evidence strong enough to put in words
             return reasons
         top = records.sort_values(["row", "p_value"], kind="stable").groupby("row").head(3)
@@ -652,30 +659,6 @@ def _entity_stats(codes, n_ids, events, expected, in_person):
 
 def _own_control() -> np.ndarray:
     return np.array([s.own_control for s in SIGNALS])
-
-
-#: Co-occurrence signal -> the single signals its sentence already states.
-_PARTS = {
-    s.name: [t.name for t in SIGNALS if len(t.p_features) == 1 and t.p_feature in s.p_features]
-    for s in SIGNALS
-    if len(s.p_features) > 1
-}
-
-
-def _without_repeats(records: pd.DataFrame) -> pd.DataFrame:
-    """Case reasons without the single-signal sentences a co-occurrence sentence already holds.
-
-    "195 of this applicant's 222 dossiers went to this officer, and returned in
-    1.2 working days" says all that "195 of this applicant's 222 dossiers went
-    to this officer" says; the shorter one would take one of the three places.
-    """
-    co = records[(records["kind"] == "case") & records["code"].isin(list(_PARTS))]
-    if co.empty:
-        return records
-    covered = co[["row"]].assign(code=co["code"].map(_PARTS)).explode("code").drop_duplicates()
-    marked = records.merge(covered.assign(_said=True), on=["row", "code"], how="left")
-    said = marked["_said"].eq(True).to_numpy() & (records["kind"] == "case").to_numpy()
-    return records[~said]
 
 
 def _with_history(batch: np.ndarray, history: np.ndarray) -> np.ndarray:

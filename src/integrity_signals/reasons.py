@@ -24,6 +24,11 @@ def _num(x: float, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _count(x: float, noun: str, plural: str | None = None) -> str:
+    """``1 request``, ``3 requests``: a whole count with its noun."""
+    return f"{_num(x)} {noun if x == 1 else plural or noun + 's'}"
+
+
 def _vnd(x: float) -> str:
     return "?" if x is None or not np.isfinite(x) else f"{x:,.0f}"
 
@@ -90,6 +95,45 @@ def case_reason_values(
     }
 
 
+def tidy_case_reasons(records: pd.DataFrame) -> pd.DataFrame:
+    """Case reason records (``row``, ``code``, ``kind``, ``p_value``, ``text``) without repeats.
+
+    A co-occurrence sentence ("9 of this applicant's 10 dossiers went to this
+    officer, and returned in 0.2 working days") replaces the single-signal
+    sentences it holds; co-occurrences of one case that share their first part
+    become one sentence ("..., and returned in 0.2 working days, peers take 4.1,
+    and closed ahead of 3 earlier dossiers still open"), at the smallest p-value.
+    """
+    case = (records["kind"] == "case").to_numpy()
+    combo = case & records["code"].isin(list(COMBOS)).to_numpy()
+    if not combo.any():
+        return records
+    co = records[combo]
+    held = pd.DataFrame(
+        [(r, part) for r, c in zip(co["row"], co["code"], strict=True) for part in COMBOS[c]],
+        columns=["row", "code"],
+    ).drop_duplicates()
+    marked = records.merge(held.assign(_held=True), on=["row", "code"], how="left")
+    keep = ~(marked["_held"].eq(True).to_numpy() & case)
+    # co-occurrences sharing their first part: one sentence, the strongest first
+    co = co.assign(_first=co["code"].map(lambda c: COMBOS[c][0]))
+    co = co.sort_values("p_value", kind="stable")
+    joined = co.groupby(["row", "_first"], sort=False)["text"].agg(
+        lambda texts: ", and ".join(
+            [texts.iloc[0], *(t.split(", and ", 1)[1] for t in texts.iloc[1:])]
+        )
+    )
+    lead = ~co.duplicated(["row", "_first"])
+    out = records[keep].copy()
+    drop = co.index[~lead.to_numpy()]
+    out = out.drop(index=drop.intersection(out.index))
+    lead_rows = co[lead.to_numpy()]
+    out.loc[lead_rows.index, "text"] = joined.loc[
+        list(zip(lead_rows["row"], lead_rows["_first"], strict=True))
+    ].to_numpy()
+    return out
+
+
 def render_case(code: str, v: dict[str, np.ndarray], completed: np.ndarray) -> list[str]:
     """Sentences for one case signal over several cases (``v`` from :func:`case_reason_values`)."""
     if code in COMBOS:
@@ -110,9 +154,11 @@ def render_case(code: str, v: dict[str, np.ndarray], completed: np.ndarray) -> l
             if g["timing__days_late"] > 0.05:
                 text += f" ({_num(g['timing__days_late'])} days late)"
         elif code == "queue_jump":
-            text = f"closed ahead of {_num(g['timing__queue_jump'])} earlier dossiers still open"
+            text = (
+                f"closed ahead of {_count(g['timing__queue_jump'], 'earlier dossier')} still open"
+            )
         elif code == "supplements":
-            text = f"{_num(g['timing__supplements'])} requests for more documents, peers average {_num(g['timing__supplements_expected'], 2)}"
+            text = f"{_count(g['timing__supplements'], 'request')} for more documents, peers average {_num(g['timing__supplements_expected'], 2)}"
         elif code == "off_time":
             when = pd.Timestamp(completed[i]) if completed is not None else None
             day = "a non-working day" if g["timing__non_workday"] == 1 else "a working day"
