@@ -127,10 +127,7 @@ def bring_dossiers(
         n = min(round(plan.share("broker_fast_track", settings) * volume[o]), pool.size // 4)
         if n == 0:
             continue
-        rows = np.sort(rng.choice(pool, n, replace=False))
-        brokers = _new_applicants(c, int(rng.integers(1, 4)))
-        c["applicant"][rows] = brokers[_spread(rng, brokers.size, n)]
-        c["kind"][rows] = BROKER
+        rows = _recruit(c, rng, pool, n, BROKER, (1, 4))
         c["channel"][rows] = np.where(rng.random(n) < 0.9, IN_PERSON, ONLINE)
         steered = rows[rng.random(n) < STEER]
         c["handler"][steered] = o
@@ -147,13 +144,22 @@ def bring_dossiers(
         n = min(max(3, round(plan.share("waiver_favour", settings) * volume[o])), pool.size // 2)
         if n == 0:
             continue
-        rows = np.sort(rng.choice(pool, n, replace=False))
-        friends = _new_applicants(c, int(rng.integers(2, 5)))
-        c["applicant"][rows] = friends[_spread(rng, friends.size, n)]
-        c["kind"][rows] = FRIEND
+        rows = _recruit(c, rng, pool, n, FRIEND, (2, 5))
         c["channel"][rows] = IN_PERSON
         c["handler"][rows] = o
         c["scheme"][rows] = CODE["waiver_favour"]
+
+
+def _recruit(c: CaseArrays, rng, pool: np.ndarray, n: int, kind: int, people: tuple[int, int]):
+    """``n`` dossiers of ``pool`` refiled by a few new applicants of ``kind`` (brokers, friends).
+
+    Between ``people[0]`` and ``people[1] - 1`` of them, with unequal shares; returns the rows.
+    """
+    rows = np.sort(rng.choice(pool, n, replace=False))
+    applicants = _new_applicants(c, int(rng.integers(*people)))
+    c["applicant"][rows] = applicants[_spread(rng, applicants.size, n)]
+    c["kind"][rows] = kind
+    return rows
 
 
 def _own_dossiers(c: CaseArrays, o: int, share: float, rng) -> np.ndarray:
