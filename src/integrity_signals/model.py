@@ -39,7 +39,7 @@ from .detectors.entity import EntityRateTest, entity_counts
 from .detectors.isolation import IsolationDetector
 from .detectors.statistical import SIGNALS, TailDetector
 from .features import CaseFeatures
-from .features.base import Codebook, outside_period, period_of
+from .features.base import Codebook, outside_period
 from .reasons import (
     CASE_VALUES,
     REASON_COLUMNS,
@@ -206,7 +206,6 @@ class RiskModel(BaseEstimator):
                 self.n_estimators, self.max_fit_rows, self.random_state, self.n_jobs
             ).fit(features)
         self.coverage_ = self._coverage()
-        self.reference_period_ = period_of(cases["submitted_at"].to_numpy("datetime64[ns]"))
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
         self.feature_names_ = list(features.columns)
@@ -270,7 +269,7 @@ class RiskModel(BaseEstimator):
     def _missing_state(self) -> list[str]:
         """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
         needed = [
-            (self, "reference_period_"), (self, "history_"), (self, "entity_tests_"),
+            (self, "history_"), (self, "entity_tests_"),
             (getattr(self, "features_", None), "handlers_"),
         ]  # fmt: skip
         missing = [name for obj, name in needed if obj is None or not hasattr(obj, name)]
@@ -310,7 +309,8 @@ class RiskModel(BaseEstimator):
         in_person = _in_person(cases)
         # cases the reference record cannot contain: only these are pooled with it
         new = outside_period(
-            cases["submitted_at"].to_numpy("datetime64[ns]"), self.reference_period_
+            cases["submitted_at"].to_numpy("datetime64[ns]"),
+            self.features_.handlers_.reference_period_,  # one reference period for the model
         )
         for level in LEVELS:
             codes, ids = _codes(cases[level])
