@@ -15,6 +15,7 @@ from integrity_signals.detectors import (
     TailDetector,
     bh_qvalues,
     cauchy_combine,
+    group_qvalues,
     surprise,
 )
 from integrity_signals.detectors.digits import conformity
@@ -46,6 +47,31 @@ def test_bh_matches_the_textbook_procedure():
     np.testing.assert_allclose(q, expected)
     assert (q <= 0.05).sum() == 2
     assert surprise(np.array([1.0, 0.01]))[1] == pytest.approx(2.0)
+
+
+def test_group_qvalues_pool_groups_in_order_of_their_ordinary_share():
+    # shares 0.025, 0.2, 0.5: pooled 1/40, 21/140, 26/150
+    q = group_qvalues(np.array([40, 100, 10, 0]), np.array([1.0, 20.0, 5.0, 0.0]))
+    np.testing.assert_allclose(q, [1 / 40, 21 / 140, 26 / 150, 1.0])
+    # the order is by share, not by size: 30 of 1,000 (3 %) comes before 2 of 10 (20 %)
+    q = group_qvalues(np.array([10, 10, 1000]), np.array([0.0, 2.0, 30.0]))
+    np.testing.assert_allclose(q, [0.0, 32 / 1020, 30 / 1010])
+    # ordinary counts are clipped to the group size; nothing to pool gives 1
+    assert group_qvalues(np.array([5.0]), np.array([9.0])).tolist() == [1.0]
+    assert group_qvalues(np.array([0.0, 0.0]), np.array([0.0, 0.0])).tolist() == [1.0, 1.0]
+
+
+def test_group_qvalues_control_the_false_share_of_pooled_groups():
+    # groups whose members are ordinary with probability ordinary / members: flagging the groups
+    # with q <= 0.05 leaves at most about 5 % ordinary members among the flagged
+    rng = np.random.default_rng(3)
+    members = rng.integers(5, 400, 2_000).astype(float)
+    share = rng.beta(0.5, 2.0, 2_000)
+    ordinary_true = rng.binomial(members.astype(int), share)
+    q = group_qvalues(members, members * share)
+    chosen = q <= 0.05
+    assert chosen.any()
+    assert ordinary_true[chosen].sum() / members[chosen].sum() <= 0.055
 
 
 def test_fisher_joint_tail():

@@ -197,6 +197,25 @@ def test_catalog_fee_schedule_by_date():
     assert f["fees__excess_vnd"].tolist() == [20_000, 0] and f["fees__reference_learned"].sum() == 0
 
 
+def test_a_stale_posted_fee_in_the_case_system_is_not_an_excess():
+    # the unit's system still shows the old 50,000 after the 70,000 schedule came into force
+    catalog = pd.DataFrame({"procedure_id": ["P", "P"], "valid_from": ["2025-01-01", "2025-07-01"],
+                            "fee_official": [50_000, 70_000]})  # fmt: skip
+    cases = frame([{"submitted_at": "2025-08-03", "fee_official": 50_000, "fee_charged": charged}
+                   for charged in (70_000, 120_000, 60_000, 50_000, 0)])  # fmt: skip
+    f = FeeFeatures(catalog=catalog).fit_transform(cases)
+    # the new fee charged is lawful; above it the excess counts from it; between the two
+    # posted fees (and below both) from the lower one
+    assert f["fees__reference"].tolist() == [70_000, 70_000, 50_000, 50_000, 50_000]
+    assert f["fees__excess_vnd"].tolist() == [0, 50_000, 10_000, 0, -50_000]
+    assert f["fees__waived"].tolist() == [0, 0, 0, 0, 1]
+    # a case system ahead of the catalog: its own higher posted fee allows the charge
+    ahead = FeeFeatures(catalog=catalog).fit_transform(
+        frame([{"submitted_at": "2025-03-03", "fee_official": 70_000, "fee_charged": 70_000}])
+    )
+    assert ahead["fees__excess_vnd"].tolist() == [0]
+
+
 # ------------------------------------------------------------------ handlers
 
 

@@ -14,7 +14,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import average_precision_score
 
 import integrity_signals as isig
-from integrity_signals.model import FlagRateWarning, _entity_stats, _in_person
+from integrity_signals.detectors.statistical import SIGNALS
+from integrity_signals.model import FlagRateWarning, _entity_stats, _in_person, _officer_route
 from integrity_signals.persistence import read_envelope
 
 # the fixture province runs all six schemes among few officers: more than 5 % corrupt cases
@@ -160,6 +161,44 @@ def test_honest_province_raises_few_flags():
     m = isig.RiskModel(random_state=0).fit(honest.cases, catalog=honest.catalog)
     assert m.score(honest.cases)["flagged"].mean() <= 0.01
     assert m.score_entities(honest.cases)["flagged"].mean() <= 0.05
+
+
+def test_officer_route_flags_the_events_an_officer_excess_explains():
+    names = [s.name for s in SIGNALS]
+    receipt, requests, fast = (names.index(k) for k in ("self_receipt", "supplements", "fast"))
+    n_officers, n_signals = 3, len(SIGNALS)
+    observed, expected = np.zeros((n_officers, n_signals)), np.zeros((n_officers, n_signals))
+    p = np.ones((n_officers, n_signals))
+    observed[0, receipt], expected[0, receipt], p[0, receipt] = 40, 1.0, 1e-12  # 1 in 40 ordinary
+    observed[1, requests], expected[1, requests], p[1, requests] = 180, 67.0, 1e-8  # 67 in 180
+    observed[2, fast], expected[2, fast], p[2, fast] = 90, 3.0, 1e-20  # plain speed: no route
+    officer = {"codes": np.array([0, 0, 0, 1, 2, -1]), "observed": observed,
+               "expected": expected, "p": p}  # fmt: skip
+    events = np.zeros((6, n_signals))
+    events[[0, 1, 5], receipt] = 1  # row 1 is online; row 5 has no officer
+    events[[2, 3], requests] = 1  # row 2: its officer has no excess of requests
+    events[4, fast] = 1
+    in_person = np.array([True, False, True, True, True, True])
+    q = _officer_route(officer, events, in_person)
+    # the 40 self-receipts are pooled first: 1 ordinary in 40 (+ the officer's own q-value)
+    assert q[0] == pytest.approx(1 / 40, rel=0.01)
+    assert q[3] == pytest.approx(68 / 220, rel=0.01)  # then 67 ordinary requests of 180
+    assert q[[1, 2, 4, 5]].tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_flags_keep_their_false_discovery_rate_on_simulated_provinces(flags, sim):
+    # an officer's ordinary events of a flagged pattern are not flagged with it; the rate is an
+    # average, so two provinces are pooled (benchmarks/quality.py measures twelve)
+    other = isig.simulate(15_000, random_state=1, officers_per_scheme=1)
+    other_flags = isig.RiskModel(random_state=0).fit(other.cases, catalog=other.catalog).score(
+        other.cases
+    )
+    false = flagged = 0
+    for truth, scored in [(sim.truth, flags), (other.truth, other_flags)]:
+        honest = ~truth.set_index("case_id").loc[scored["case_id"], "is_corrupt"].to_numpy()
+        false += int((scored["flagged"].to_numpy() & honest).sum())
+        flagged += int(scored["flagged"].sum())
+    assert flagged > 500 and false / flagged <= 0.05
 
 
 def test_coverage_reports_missing_signals(sim):

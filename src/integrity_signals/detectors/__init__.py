@@ -1,6 +1,6 @@
 """Detectors: statistical tails, entity rate tests, digit tests, isolation forest, combination."""
 
-from .combine import bh_qvalues, cauchy_combine, surprise
+from .combine import bh_qvalues, cauchy_combine, group_qvalues, surprise
 from .digits import DigitTest
 from .entity import EntityRateTest
 from .isolation import IsolationDetector
@@ -15,5 +15,6 @@ __all__ = [
     "TailDetector",
     "bh_qvalues",
     "cauchy_combine",
+    "group_qvalues",
     "surprise",
 ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["bh_qvalues", "cauchy_combine", "surprise"]
+__all__ = ["bh_qvalues", "cauchy_combine", "group_qvalues", "surprise"]
 
 _TINY = 1e-300
 
@@ -75,3 +75,34 @@ def bh_qvalues(p: np.ndarray) -> np.ndarray:
     if ok.any():
         q[ok] = stats.false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
     return q
+
+
+def group_qvalues(members: np.ndarray, ordinary: np.ndarray) -> np.ndarray:
+    """q-values of whole groups of discoveries, each with an estimated number of ordinary members.
+
+    A group (an officer's self-received dossiers, say) has ``members`` cases of
+    which about ``ordinary`` are what its peers would have produced anyway.
+    Taking groups in order of their ordinary share, the false-discovery
+    proportion of the first ``m`` groups together is estimated by
+    ``sum(ordinary) / sum(members)`` over them (the empirical-Bayes false
+    discovery rate of the pooled groups). A group's q-value is that estimate
+    for the first groups up to and including it: the smallest false share at
+    which it is flagged, and, as shares ascend, non-decreasing along the order
+    (as Benjamini-Hochberg q-values). Groups without members get 1.
+
+    >>> group_qvalues(np.array([40, 100, 10, 0]), np.array([1.0, 20.0, 5.0, 0.0])).round(3).tolist()
+    [0.025, 0.15, 0.173, 1.0]
+    """
+    members = np.asarray(members, dtype=np.float64)
+    ordinary = np.clip(np.asarray(ordinary, dtype=np.float64), 0.0, members)
+    out = np.ones(members.shape)
+    has = members > 0
+    if not has.any():
+        return out
+    share = ordinary[has] / members[has]
+    order = np.argsort(share, kind="stable")
+    pooled = np.cumsum(ordinary[has][order]) / np.cumsum(members[has][order])
+    sub = np.empty(order.size)
+    sub[order] = np.minimum(pooled, 1.0)
+    out[has] = sub
+    return out

@@ -1,11 +1,14 @@
 """Fee features: excess over the posted fee, fees on free procedures, waivers, round excess.
 
-The reference fee of a case is, in order: its own ``fee_official``; the
-catalog's posted fee for its procedure on its submission date; else the fee
-*levels* learned per procedure from the reference period (amounts that make
-up at least ``level_share`` of the procedure's cases, so a mid-year change of
-schedule gives two levels). With learned levels the reference is the nearest
-level at or below the amount charged.
+The reference fee of a case is its posted fee: its own ``fee_official`` and
+the catalog's fee for its procedure on its submission date. Where the two
+differ (a unit's case system that kept the old fee after a new schedule came
+into force, while the counter charges the new one), the reference is the
+posted fee nearest at or below the amount charged: a fee that one of the two
+records allows is not an excess. Without either, the reference is the nearest
+*level* at or below the amount charged among the fees learned per procedure
+from the reference period (amounts that make up at least ``level_share`` of
+the procedure's cases, so a mid-year change of schedule gives two levels).
 """
 
 from __future__ import annotations
@@ -104,9 +107,15 @@ class FeeFeatures(CaseTransformer):
                 f"Got {self.round_unit!r} instead."
             )
 
-    def _posted(self, ctx: CaseContext) -> np.ndarray:
+    @staticmethod
+    def _posted(ctx: CaseContext, charged: np.ndarray) -> np.ndarray:
+        """The case's posted fee, or the catalog's in force; of two that differ, the one
+        nearest at or below the amount charged (the lower one if neither is)."""
         own = ctx.numbers("fee_official")
-        return np.where(np.isnan(own), ctx.catalog_values("fee_official"), own)
+        listed = ctx.catalog_values("fee_official")
+        low, high = np.fmin(own, listed), np.fmax(own, listed)  # NaN only where both are
+        with np.errstate(invalid="ignore"):
+            return np.where(charged >= high, high, low)
 
     def _learned(self, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
         """Nearest learned level at or below the amount (the lowest level if below all)."""
@@ -135,7 +144,7 @@ class FeeFeatures(CaseTransformer):
         )
 
     def _compute_reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
-        posted = self._posted(ctx)
+        posted = self._posted(ctx, charged)
         learned = self._learned(p, charged)
         reference = np.where(np.isnan(posted), learned, posted)
         return reference, np.isnan(posted) & ~np.isnan(learned)

@@ -46,12 +46,18 @@ def _score_axis(scores: np.ndarray, threshold: float | None, lang, bins: int = 3
 
 
 def _score_chart(frame: pd.DataFrame, column: str, caption: str, text, lang) -> Markup:
-    """Histogram of a score, flagged rows stacked in red, with the flag threshold."""
+    """Histogram of a score, flagged rows stacked in red, with the flag threshold.
+
+    The threshold is marked only where the flags are exactly the scores above
+    it: a case can rank high on its officer's evidence and stay unflagged.
+    """
     scores = frame[column].to_numpy(dtype=float)
     flagged = frame["flagged"].to_numpy(dtype=bool)
     threshold = None
     if column == "risk_score" and flagged.any():
-        threshold = float(scores[flagged].min())
+        lowest = float(scores[flagged].min())
+        if not (~flagged & (scores >= lowest)).any():
+            threshold = lowest
     edges, ticks = _score_axis(scores, threshold, lang)
     chart = histogram(
         edges,
