@@ -119,6 +119,7 @@ def test_tail_detector_leave_one_officer_out_rates():
     features["fees__waiver_p"] = [0.01] * 4 + [1.0] * 4  # officer 0 waives all four of its cases
     features["fees__excess_round"] = 0.0
     features["handlers__applicant_cases"], features["handlers__pair_expected"] = 1.0, 0.5
+    features["handlers__assignment_share"] = 0.5
     proc, unit = np.zeros(8, dtype=np.int64), np.zeros(8, dtype=np.int64)
     officer = np.array([0, 0, 0, 0, 1, 1, 1, 1])
     det = TailDetector(event_alpha=0.05, shrinkage=0.0)
@@ -131,6 +132,24 @@ def test_tail_detector_leave_one_officer_out_rates():
     assert rate[:4].tolist() == pytest.approx([1e-6] * 4) and rate[4:].tolist() == pytest.approx(
         [1.0] * 4
     )
+
+
+def test_pair_event_chance_leaves_the_dossier_own_assignment_out():
+    from integrity_signals.detectors.statistical import OCCURRENCE_ALPHA, _pair_event_chance
+
+    # two dossiers: a civil-status one this officer gets 60 % of, a land one it gets 5 % of.
+    # Given the first went to it, the pair repeats only if the land dossier does too: 0.05
+    # (not the average share 0.325). The test's threshold is 2 of 2 (tail 0.42^2 <= 1/4).
+    features = pd.DataFrame({
+        "handlers__applicant_cases": [2.0, 1.0, 3.0],
+        "handlers__pair_expected": [0.65, 0.6, 0.9],
+        "handlers__assignment_share": [0.6, 0.6, 0.3],
+    })  # fmt: skip
+    chance = _pair_event_chance(features, OCCURRENCE_ALPHA)
+    assert chance[0] == pytest.approx(0.05)
+    assert chance[1] == 0.0  # one dossier: never a repeated pair
+    # three dossiers with share 0.3 each: threshold 3 of 3 (2 of 3 has a tail of 0.34 > 1/4)
+    assert chance[2] == pytest.approx(0.3**2)
 
 
 def test_digit_test_against_the_case_mix():

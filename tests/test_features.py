@@ -219,6 +219,32 @@ def test_a_stale_posted_fee_in_the_case_system_is_not_an_excess():
 # ------------------------------------------------------------------ handlers
 
 
+def test_assignment_prior_is_the_officer_share_of_the_sector():
+    # land desk: h1 gets 16 of 20 L1 dossiers and the one L2 dossier; h2 the other 4 and all
+    # 20 civil-status ones. One citizen per dossier: every vote counts 1.
+    rows = [{"procedure_id": "L1", "handler_id": "h1"}] * 16 + [
+        {"procedure_id": "L1", "handler_id": "h2"}] * 4 + [
+        {"procedure_id": "C1", "handler_id": "h2"}] * 20 + [
+        {"procedure_id": "L2", "handler_id": "h1"}]  # fmt: skip
+    cases = frame(rows, submitted_at="2025-03-03")
+    cases["applicant_id"] = [f"citizen{i}" for i in range(len(cases))]
+    catalog = pd.DataFrame({"procedure_id": ["L1", "L2", "C1"], "sector": ["land", "land", "civil"],
+                            "statutory_days": [10, 10, 3]})  # fmt: skip
+    model = HandlerFeatures(catalog=catalog)
+    share = model.fit_transform(cases)["handlers__assignment_share"].to_numpy()
+    # land prior of h1: its 17 of the sector's 21 votes, shrunk (k = 5) to its unit share 17/41
+    prior = (17 + 5 * 17 / 41) / (21 + 5)
+    assert share[-1] == pytest.approx((1 + 5 * prior) / (1 + 5))  # L2: one vote, h1's
+    # the two land officers' chances of an L2 dossier add up to one
+    other = model._assign_prob(np.array([2]), np.array([0]), np.array([1]))[0]  # L2, U, h2
+    assert model.procedures_.categories[2] == "L2" and model.handlers_.categories[1] == "h2"
+    assert share[-1] + other == pytest.approx(1.0)
+    # without sectors the prior is the unit share renormalised over the officers seen on L2
+    # (h1 alone, so 1): L2 is expected to go to h1 for certain
+    plain = HandlerFeatures().fit_transform(cases)["handlers__assignment_share"].to_numpy()
+    assert plain[-1] == pytest.approx(1.0)
+
+
 def test_broker_against_legitimate_heavy_filer():
     officers = ["h1", "h2", "h3", "h4"]
     rows = [{"applicant_id": f"citizen{i}", "handler_id": officers[i % 4]} for i in range(80)]

@@ -230,17 +230,24 @@ class TailDetector:
 def _pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     """Chance, under the unit's assignment, that a case is a repeat-pair event.
 
-    Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q)``
-    (``n`` the applicant's dossiers, ``q`` the officer's expected share); the
-    case is an event when the pair test's tail (at the steering share) is at
-    most ``alpha``, i.e. when the count reaches ``k*`` (:func:`pair_threshold`).
+    Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q')``:
+    ``n`` the applicant's dossiers, ``q'`` the officer's expected share of the
+    *other* ones (the pair's expected count less this dossier's own assignment
+    chance, over ``n - 1``; a citizen's birth certificate does not raise the chance
+    that the same officer gets the citizen's land dossier). The case is an event
+    when the pair test's tail (at the steering share of the whole expected share
+    ``q``) is at most ``alpha``, i.e. when the count reaches ``k*``
+    (:func:`pair_threshold`).
     """
     n = features["handlers__applicant_cases"].to_numpy(dtype=np.float64)
-    q = np.clip(features["handlers__pair_expected"].to_numpy(dtype=np.float64) / n, 1e-9, 1 - 1e-9)
+    expected = features["handlers__pair_expected"].to_numpy(dtype=np.float64)
+    own = features["handlers__assignment_share"].to_numpy(dtype=np.float64)
+    q = np.clip(expected / n, 1e-9, 1 - 1e-9)
     multi = np.isfinite(n) & np.isfinite(q) & (n >= 2)
     n_, q_ = np.where(multi, n, 2), np.where(multi, q, 0.5)
+    other = np.clip((expected - np.nan_to_num(own)) / np.maximum(n_ - 1, 1), 1e-9, 1 - 1e-9)
     k_star = pair_threshold(n_, q_, alpha)  # the test's threshold
-    chance = stats.binom.sf(k_star - 2, n_ - 1, q_)  # reached under the plain assignment
+    chance = stats.binom.sf(k_star - 2, n_ - 1, np.where(multi, other, 0.5))
     return np.where(multi, chance, 0.0)
 
 

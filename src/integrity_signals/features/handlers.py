@@ -2,8 +2,12 @@
 
 ``fit`` learns how each unit assigns each procedure to its officers,
 ``P(officer | procedure, unit)``, shrunk towards the officer's share of the
-unit, counting every applicant once (one vote each, whatever the number of
-dossiers) so that a broker's steered dossiers do not become the norm. The pair
+unit's dossiers in the procedure's sector (units work by desk: the land
+officers share the land dossiers, whatever the procedure; the catalog's
+``sector`` column says which), counting every applicant once (one vote each,
+whatever the number of dossiers) so that a broker's steered dossiers do not
+become the norm. Without sectors the shrinkage target is the officer's share
+of the whole unit, renormalised over the officers seen on the procedure. The pair
 counts themselves are relational within the batch being transformed (how many
 of this applicant's dossiers in the batch went to this officer), as are the
 officer concentration figures. Legitimate heavy filers (law offices, notaries)
@@ -139,6 +143,8 @@ class HandlerFeatures(CaseTransformer):
 
     Parameters
     ----------
+    catalog : DataFrame or CatalogData, optional
+        The procedures' ``sector``: officers' shares of each sector are the assignment prior.
     shrinkage : float, default 5
         Credibility constant of the procedure x unit assignment shares.
     top_k : int, default 3
@@ -181,13 +187,18 @@ class HandlerFeatures(CaseTransformer):
            "the applicant's dossiers handled by this officer (as applicant_cases)"),
         _S("pair_share", ("applicant_id", "handler_id"), "applicant_na",
            "pair_cases / applicant_cases"),
-        _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+        _S("pair_expected", ("applicant_id", "handler_id", "procedure_id", "unit_id", "catalog"),
+           "applicant_na",
            "pair cases expected from the units' assignment of the applicant's procedures"),
-        _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+        _S("pair_lift", ("applicant_id", "handler_id", "procedure_id", "unit_id", "catalog"),
+           "applicant_na",
            "pair_cases / pair_expected"),
-        _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id"), "applicant_na",
+        _S("pair_p", ("applicant_id", "handler_id", "procedure_id", "unit_id", "catalog"),
+           "applicant_na",
            "binomial tail P(X >= pair_cases) at 1.5x the odds of the expected share, evidence "
            "capped at 30 dossiers; 1 for one dossier"),
+        _S("assignment_share", ("handler_id", "procedure_id", "unit_id", "catalog"), None,
+           "the chance that the unit's assignment gives this dossier to this officer"),
         _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
            "share of the officer's cases from its top applicants (batch)"),
         _S("officer_concentration_p", ("applicant_id", "handler_id"), "applicant_na",
@@ -199,12 +210,12 @@ class HandlerFeatures(CaseTransformer):
            "the unit's rate of receiver = processor if this is one, else 1"),
     )  # fmt: skip
 
-    def __init__(self, *, shrinkage: float = 5.0, top_k: int = 3):
+    def __init__(self, *, catalog=None, shrinkage: float = 5.0, top_k: int = 3):
+        self.catalog = catalog
         self.shrinkage = shrinkage
         self.top_k = top_k
 
-    calendar = None
-    catalog = None
+    calendar = None  # assignments need no calendar
 
     def _check_params(self):
         super()._check_params()
@@ -231,11 +242,14 @@ class HandlerFeatures(CaseTransformer):
     def _assign_prob(self, p, u, h) -> np.ndarray:
         """P(officer h | procedure p, unit u), shrunk; fallbacks for unseen combinations.
 
-        Shrinkage target: the officer's share of the unit, renormalised over the
-        officers seen handling this procedure in this unit (so an officer who
-        covers a procedure alone is expected to get all of it).
+        Shrinkage target: the officer's share of the unit's dossiers in the
+        procedure's sector (itself shrunk towards its share of the unit). Where
+        the sector is unknown: the officer's share of the unit, renormalised
+        over the officers seen handling this procedure in this unit (so an
+        officer who covers a procedure alone is expected to get all of it).
         """
         n_u, n_h = len(self.units_), len(self.handlers_)
+        k = float(self.shrinkage)
         pu = p * n_u + u
         known = (p >= 0) & (u >= 0) & (h >= 0)
         in_unit = np.nan_to_num(self.unit_share_.get(u * n_h + h))
@@ -243,7 +257,14 @@ class HandlerFeatures(CaseTransformer):
         n_puh = np.nan_to_num(self.puh_count_.get(pu * n_h + h))
         norm = self.pu_active_share_.get(pu)
         prior = np.where(norm > 0, np.minimum(in_unit / norm, 1.0), in_unit)
-        prob = shrunk_rate(n_puh, n_pu, prior, float(self.shrinkage))
+        sector = at(self.sector_of_, p)  # NaN: no sector known
+        has_sector = known & (sector >= 0)
+        if has_sector.any():
+            su = np.where(has_sector, sector, 0).astype(np.int64) * n_u + u
+            n_su = np.nan_to_num(self.su_count_.get(su))
+            n_suh = np.nan_to_num(self.suh_count_.get(su * n_h + h))
+            prior = np.where(has_sector, shrunk_rate(n_suh, n_su, in_unit, k), prior)
+        prob = shrunk_rate(n_puh, n_pu, prior, k)
         floor = 1.0 / np.maximum(at(self.unit_officers_, u), 1.0)  # new officer or unit
         return np.where(known & (prob > 0), prob, np.where(np.isnan(floor), 0.5, floor) * 0.5)
 
@@ -274,6 +295,15 @@ class HandlerFeatures(CaseTransformer):
         self.pu_active_share_ = KeyTable(
             pu_keys, np.bincount(self.pu_count_.position(active_pu), share, len(pu_keys))
         )
+        # the desks: each officer's share of the unit's dossiers in each sector
+        self.sector_of_ = self._sectors(ctx)
+        sector = at(self.sector_of_, p)
+        with_sector = sector >= 0
+        su = np.where(with_sector, sector, 0).astype(np.int64) * n_u + u
+        self.su_count_ = KeyTable(*_weighted_counts(su[with_sector], weight[with_sector]))
+        self.suh_count_ = KeyTable(
+            *_weighted_counts((su * n_h + h)[with_sector], weight[with_sector])
+        )
         self.record_ = None  # the batch figures of the reference itself, without a record
         pairs = self._pairs(ctx, p, u, h)
         officer_share = pairs["top_share"]
@@ -292,6 +322,23 @@ class HandlerFeatures(CaseTransformer):
         )  # fmt: skip
         self.receiver_overall_ = float(overall)
         self._fit_record(ctx, p, u, h)
+
+    def _sectors(self, ctx: CaseContext) -> np.ndarray:
+        """Sector code of each fitted procedure from the catalog (-1 where it gives none).
+
+        With a fee schedule the latest row of a procedure names its sector. Empty
+        without a catalog ``sector`` column.
+        """
+        catalog = ctx.catalog
+        if catalog is None or "sector" not in catalog.columns:
+            return np.array([], dtype=np.float64)
+        rows = catalog.loc[catalog["sector"].notna(), ["procedure_id", "sector"]]
+        rows = rows.drop_duplicates("procedure_id", keep="last")
+        out = np.full(len(self.procedures_), -1.0)
+        where = self.procedures_.categories.get_indexer(rows["procedure_id"])
+        sector_codes, _ = pd.factorize(rows["sector"])
+        out[where[where >= 0]] = sector_codes[where >= 0]
+        return out if (out >= 0).any() else np.array([], dtype=np.float64)
 
     @staticmethod
     def _applicant_weights(ctx: CaseContext) -> np.ndarray:
@@ -312,6 +359,11 @@ class HandlerFeatures(CaseTransformer):
         same = pc.equal(rec, hand)  # null where no receiver is recorded
         values = same.fill_null(False).to_numpy(zero_copy_only=False).astype(np.float64)
         return np.where(same.is_null().to_numpy(zero_copy_only=False), np.nan, values)
+
+    def _assignment(self, ctx: CaseContext, p, u, h) -> np.ndarray:
+        """Per row: the chance that the unit assigns this dossier to its officer (this fit)."""
+        key = ("handlers.assignment", id(self), self.fits_)
+        return ctx.memo(key, lambda: self._assign_prob(p, u, h))
 
     def _pairs(self, ctx: CaseContext, p, u, h) -> dict:
         """Batch pair statistics (with this fitted assignment model); all NaN without applicants."""
@@ -338,7 +390,7 @@ class HandlerFeatures(CaseTransformer):
         pb, _ = ctx.factorized("procedure_id")
         n_hb = max(len(handlers), 1)
         has_a = a >= 0
-        counts = self._pair_counts(a, hb, p, u, h, n_hb)
+        counts = self._pair_counts(a, hb, p, u, h, n_hb, self._assignment(ctx, p, u, h))
         n_a = int(a.max(initial=-1)) + 1
         procedures = np.where(has_a, _distinct(a[has_a], pb[has_a], n_a)[np.maximum(a, 0)], np.nan)
         officers = np.where(has_a, _distinct(a[has_a], hb[has_a], n_a)[np.maximum(a, 0)], np.nan)
@@ -363,11 +415,15 @@ class HandlerFeatures(CaseTransformer):
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
         if new.any() and getattr(self, "record_", None) is not None:
-            self._add_record(out, new & has_a, a, applicants, hb, p, u, h, n_hb)
+            own = self._assignment(ctx, p, u, h)
+            self._add_record(out, new & has_a, a, applicants, hb, p, u, h, n_hb, own)
         return out
 
-    def _pair_counts(self, a, hb, p, u, h, n_hb) -> dict:
-        """Per row: the applicant's dossiers, this pair's, and the pair's expected count."""
+    def _pair_counts(self, a, hb, p, u, h, n_hb, own) -> dict:
+        """Per row: the applicant's dossiers, this pair's, and the pair's expected count.
+
+        ``own`` is each row's own assignment chance (the expectation of a one-dossier applicant).
+        """
         n = len(a)
         has_a = a >= 0
         applicant_cases = np.where(has_a, _applicant_sizes(a), np.nan)
@@ -375,7 +431,7 @@ class HandlerFeatures(CaseTransformer):
         return {
             "applicant_cases": applicant_cases,
             "pair_cases": np.where(has_a, pair_cases, np.nan),
-            "expected": self._expected(a, hb, p, u, h, pair_group, has_a),
+            "expected": self._expected(a, hb, p, u, h, pair_group, has_a, own),
             "group": pair_group,
         }
 
@@ -416,14 +472,16 @@ class HandlerFeatures(CaseTransformer):
             "u": u[by_applicant].astype(np.int32),
         }
 
-    def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb) -> None:
+    def _add_record(self, out, rows_mask, a, applicants, hb, p, u, h, n_hb, own) -> None:
         """Pool the new rows' pair figures with their applicants' reference records (in place)."""
         rows = np.flatnonzero(rows_mask)
         rec = self.record_
         if rows.size == int((a >= 0).sum()):  # the usual later batch: every dossier is new
             fresh = {k: out[k][rows] for k in ("pair_cases", "applicant_cases", "expected")}
         else:
-            fresh = self._pair_counts(a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb)
+            fresh = self._pair_counts(
+                a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb, own[rows]
+            )
         ref_a = self.applicants_.codes(a, applicants)[rows]
         seen = ref_a >= 0
         n_h = len(self.handlers_)
@@ -446,16 +504,16 @@ class HandlerFeatures(CaseTransformer):
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
 
-    def _expected(self, a, hb, p, u, h, pair_group, has_a) -> np.ndarray:
+    def _expected(self, a, hb, p, u, h, pair_group, has_a, own) -> np.ndarray:
         """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
 
         One-dossier applicants need no grid: their expectation is the chance of
-        their own assignment.
+        their own assignment, ``own``.
         """
         out = np.full(len(a), np.nan)
         sizes = _applicant_sizes(a)
         single = np.flatnonzero(has_a & (sizes == 1))
-        out[single] = self._assign_prob(p[single], u[single], h[single])
+        out[single] = own[single]
         rows = np.flatnonzero(has_a & (sizes > 1))
         if rows.size == 0:
             return out
@@ -499,6 +557,7 @@ class HandlerFeatures(CaseTransformer):
             "pair_expected": e,
             "pair_lift": k / e,
             "pair_p": np.where(no_applicant, np.nan, pair_p),
+            "assignment_share": self._assignment(ctx, p, u, h),
             "officer_top_share": pairs["top_share"],
             "officer_concentration_p": np.where(no_applicant, np.nan, conc_p),
             "receiver_na": np.isnan(same),

@@ -76,7 +76,7 @@ class CaseFeatures(CaseTransformer):
                 as_of=self.as_of,
             ),
             FeeFeatures(catalog=self.catalog, shrinkage=self.shrinkage),
-            HandlerFeatures(),
+            HandlerFeatures(catalog=self.catalog),
         )
 
     def _context(self, X, as_of=None):
