@@ -16,9 +16,25 @@ How a case's risk is built (all p-values: small = unusual under peer behaviour):
 
 They are combined per case with the Cauchy combination test; ``risk_score``
 is ``-log10`` of the combined p-value (comparable across batches scored by
-the same model), ``q_value`` its Benjamini-Hochberg adjustment over the
-batch, and ``flagged`` means ``q_value <= fdr`` (5 % by default): among
-flagged cases, the expected share of ordinary ones is at most ``fdr``.
+the same model) and orders the cases.
+
+``flagged`` means ``q_value <= fdr`` (5 % by default): among flagged cases,
+the expected share of ordinary ones is at most ``fdr``. The officer's p-value
+says that an officer has too many events of a kind, not which of them are the
+excess, so it cannot serve as a case's error rate. A case's ``q_value`` is the
+smaller of two:
+
+- its own evidence (signals and forest, without the officer's): the
+  Benjamini-Hochberg adjustment over the batch;
+- its officer's events of a specific pattern, taken as a group: of ``O``
+  events about ``E`` are ordinary (plus all of them as far as the officer's
+  test may itself be a false discovery), and groups are pooled in order of
+  that ordinary share (:func:`~integrity_signals.detectors.combine.group_qvalues`).
+  409 self-received dossiers where 12 are expected are flagged together;
+  180 requests for documents where 67 are expected are not, though the officer
+  is. Repeated pairs come in clusters (an applicant's dossiers with the
+  officer) and are flagged on their own pair test only.
+
 Officers and units combine their signal tests and digit tests the same way.
 """
 
@@ -74,7 +90,8 @@ class RiskModel(BaseEstimator):
     calendar : WorkCalendar, optional
         Working days (default: Vietnam). Any country ``holidays`` knows works.
     fdr : float, default 0.05
-        False-discovery rate of ``flagged`` (Benjamini-Hochberg).
+        False-discovery rate of ``flagged`` (see the module notes: a case's own
+        evidence, or its officer's excess of one pattern).
     event_alpha : float, default 0.05
         A case counts as an event of a signal when its tail probability is at most this.
     shrinkage : float, default 20
@@ -664,8 +681,8 @@ def _entity_stats(codes, n_ids, events, expected, in_person):
 def _officer_route(officer: dict, events: np.ndarray, in_person: np.ndarray) -> np.ndarray:
     """Per case: the q-value of the officer groups it belongs to (1 where none).
 
-    A group is one officer's events of one specific signal (the events its test
-    counts). Of its ``O`` events about ``E`` are ordinary (what the case mix
+    A group is one officer's events of one specific signal that comes one event
+    per dossier (the events its test counts). Of its ``O`` events about ``E`` are ordinary (what the case mix
     predicts), and all ``O`` are if the officer's excess is itself a false
     discovery: ``E + q_officer (O - E)`` are expected ordinary, with
     ``q_officer`` the Benjamini-Hochberg q-value of the officer's test among all
@@ -674,7 +691,9 @@ def _officer_route(officer: dict, events: np.ndarray, in_person: np.ndarray) -> 
     ones is flagged whole (about 3 % ordinary); 180 requests for documents of
     which 67 are ordinary are not (37 %), even though the officer is flagged.
     """
-    specific = np.array([s.specific for s in SIGNALS])
+    # events that come one per dossier; an applicant's repeated pairs come all at once (its
+    # dossiers with the officer), and are flagged on their own pair test
+    specific = np.array([s.specific and "handlers__pair_p" not in s.p_features for s in SIGNALS])
     observed, expected = officer["observed"], officer["expected"]
     officer_p = np.where(specific, officer["p"], np.nan)
     officer_q = np.nan_to_num(bh_qvalues(officer_p.ravel()).reshape(officer_p.shape), nan=1.0)
