@@ -363,7 +363,15 @@ class HandlerFeatures(CaseTransformer):
     def _assignment(self, ctx: CaseContext, p, u, h) -> np.ndarray:
         """Per row: the chance that the unit assigns this dossier to its officer (this fit)."""
         key = ("handlers.assignment", id(self), self.fits_)
-        return ctx.memo(key, lambda: self._assign_prob(p, u, h))
+        return ctx.memo(key, lambda: self._compute_assignment(p, u, h))
+
+    def _compute_assignment(self, p, u, h) -> np.ndarray:
+        """:meth:`_assign_prob` once per distinct (procedure, unit, officer), spread to the rows."""
+        n_u, n_h = len(self.units_) + 1, len(self.handlers_) + 1  # codes -1 shift to 0
+        combo, distinct = pd.factorize(((p + 1).astype(np.int64) * n_u + u + 1) * n_h + h + 1)
+        pu, h_d = np.divmod(distinct, n_h)
+        p_d, u_d = np.divmod(pu, n_u)
+        return self._assign_prob(p_d - 1, u_d - 1, h_d - 1)[combo]
 
     def _pairs(self, ctx: CaseContext, p, u, h) -> dict:
         """Batch pair statistics (with this fitted assignment model); all NaN without applicants."""
