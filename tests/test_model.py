@@ -316,6 +316,12 @@ def test_load_refuses_tampered_truncated_foreign_and_missing_files(model, tmp_pa
     stale.save(stale_path)
     with pytest.raises(isig.ModelFileError, match="lacks features_.handlers_.record_"):
         isig.RiskModel.load(stale_path)
+    # nor one without the sector shares of the assignment prior (0.2.0)
+    stale = pickle.loads(pickle.dumps(model))
+    del stale.features_.handlers_.sector_of_
+    stale.save(stale_path)
+    with pytest.raises(isig.ModelFileError, match="lacks features_.handlers_.sector_of_"):
+        isig.RiskModel.load(stale_path)
 
 
 def test_unfitted_model_cannot_be_saved(tmp_path):

@@ -292,7 +292,8 @@ class RiskModel(BaseEstimator):
         missing = [name for obj, name in needed if obj is None or not hasattr(obj, name)]
         handlers = getattr(getattr(self, "features_", None), "handlers_", None)
         if handlers is not None:
-            missing += [f"features_.handlers_.{n}" for n in ("record_", "reference_period_", "fits_")
+            missing += [f"features_.handlers_.{n}"
+                        for n in ("record_", "reference_period_", "fits_", "sector_of_", "suh_count_")
                         if not hasattr(handlers, n)]  # fmt: skip
         return missing
 
