@@ -702,9 +702,12 @@ def _officer_route(officer: dict, events: np.ndarray, in_person: np.ndarray) -> 
     members = np.where(specific, observed, 0.0)
     group_q = group_qvalues(members.ravel(), ordinary.ravel()).reshape(observed.shape)
     codes = officer["codes"]
-    counted = np.where(_own_control(), in_person[:, None], True) & specific & (codes >= 0)[:, None]
-    at_case = group_q[np.maximum(codes, 0)]
-    return np.where((events == 1) & counted, at_case, 1.0).min(axis=1, initial=1.0)
+    known = codes >= 0
+    out = np.ones(len(codes))
+    for j in np.flatnonzero(specific):  # one signal at a time: memory stays O(cases)
+        member = (events[:, j] == 1) & known & (in_person if SIGNALS[j].own_control else True)
+        np.minimum(out, np.where(member, group_q[np.maximum(codes, 0), j], 1.0), out=out)
+    return out
 
 
 def _own_control() -> np.ndarray:
