@@ -190,8 +190,8 @@ def test_flags_keep_their_false_discovery_rate_on_simulated_provinces(flags, sim
     # an officer's ordinary events of a flagged pattern are not flagged with it; the rate is an
     # average, so two provinces are pooled (benchmarks/quality.py measures twelve)
     other = isig.simulate(15_000, random_state=1, officers_per_scheme=1)
-    other_flags = isig.RiskModel(random_state=0).fit(other.cases, catalog=other.catalog).score(
-        other.cases
+    other_flags = (
+        isig.RiskModel(random_state=0).fit(other.cases, catalog=other.catalog).score(other.cases)
     )
     false = flagged = 0
     for truth, scored in [(sim.truth, flags), (other.truth, other_flags)]:

@@ -487,9 +487,7 @@ class HandlerFeatures(CaseTransformer):
         if rows.size == int((a >= 0).sum()):  # the usual later batch: every dossier is new
             fresh = {k: out[k][rows] for k in ("pair_cases", "applicant_cases", "expected")}
         else:
-            fresh = self._pair_counts(
-                a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb, own[rows]
-            )
+            fresh = self._pair_counts(a[rows], hb[rows], p[rows], u[rows], h[rows], n_hb, own[rows])
         ref_a = self.applicants_.codes(a, applicants)[rows]
         seen = ref_a >= 0
         n_h = len(self.handlers_)
