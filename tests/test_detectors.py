@@ -56,14 +56,17 @@ def test_group_qvalues_pool_groups_in_order_of_their_ordinary_share():
     # the order is by share, not by size: 30 of 1,000 (3 %) comes before 2 of 10 (20 %)
     q = group_qvalues(np.array([10, 10, 1000]), np.array([0.0, 2.0, 30.0]))
     np.testing.assert_allclose(q, [0.0, 32 / 1020, 30 / 1010])
+    # equal shares, equal q-values: the pool runs to the end of the tie
+    q = group_qvalues(np.array([400, 20, 20]), np.array([4.0, 10.0, 10.0]))
+    np.testing.assert_allclose(q, [4 / 400, 24 / 440, 24 / 440])
     # ordinary counts are clipped to the group size; nothing to pool gives 1
     assert group_qvalues(np.array([5.0]), np.array([9.0])).tolist() == [1.0]
     assert group_qvalues(np.array([0.0, 0.0]), np.array([0.0, 0.0])).tolist() == [1.0, 1.0]
 
 
-def test_group_qvalues_control_the_false_share_of_pooled_groups():
-    # groups whose members are ordinary with probability ordinary / members: flagging the groups
-    # with q <= 0.05 leaves at most about 5 % ordinary members among the flagged
+def test_group_qvalues_control_the_false_share_when_the_ordinary_counts_are_right():
+    # groups whose members are ordinary with probability ordinary / members (the estimate is
+    # exact here): flagging the groups with q <= 0.05 leaves about 5 % ordinary members at most
     rng = np.random.default_rng(3)
     members = rng.integers(5, 400, 2_000).astype(float)
     share = rng.beta(0.5, 2.0, 2_000)

@@ -245,6 +245,18 @@ def test_assignment_prior_is_the_officer_share_of_the_sector():
     assert plain[-1] == pytest.approx(1.0)
 
 
+def test_the_sector_comes_from_the_latest_catalog_row():
+    # P moved from civil status to land on 1 July; its rows are listed newest first
+    catalog = pd.DataFrame({
+        "procedure_id": ["P", "P", "L"], "sector": ["land", "civil", "land"],
+        "valid_from": pd.to_datetime(["2025-07-01", "2025-01-01", None]),
+        "statutory_days": [10, 10, 10],
+    })  # fmt: skip
+    cases = frame([{"procedure_id": "P"}, {"procedure_id": "L"}], submitted_at="2025-03-03")
+    model = HandlerFeatures(catalog=catalog).fit(cases)
+    assert model.sector_of_[0] == model.sector_of_[1] >= 0  # both land
+
+
 def test_broker_against_legitimate_heavy_filer():
     officers = ["h1", "h2", "h3", "h4"]
     rows = [{"applicant_id": f"citizen{i}", "handler_id": officers[i % 4]} for i in range(80)]

@@ -166,24 +166,31 @@ def test_honest_province_raises_few_flags():
 def test_officer_route_flags_the_events_an_officer_excess_explains():
     names = [s.name for s in SIGNALS]
     receipt, requests, fast = (names.index(k) for k in ("self_receipt", "supplements", "fast"))
-    n_officers, n_signals = 3, len(SIGNALS)
+    n_officers, n_signals = 5, len(SIGNALS)
     observed, expected = np.zeros((n_officers, n_signals)), np.zeros((n_officers, n_signals))
     p = np.ones((n_officers, n_signals))
-    observed[0, receipt], expected[0, receipt], p[0, receipt] = 40, 1.0, 1e-12  # 1 in 40 ordinary
-    observed[1, requests], expected[1, requests], p[1, requests] = 180, 67.0, 1e-8  # 67 in 180
+    observed[0, receipt], expected[0, receipt], p[0, receipt] = 400, 10.0, 1e-40  # 12 of 400
+    observed[1, requests], expected[1, requests], p[1, requests] = 180, 67.0, 1e-8  # 69 of 180
     observed[2, fast], expected[2, fast], p[2, fast] = 90, 3.0, 1e-20  # plain speed: no route
-    officer = {"codes": np.array([0, 0, 0, 1, 2, -1]), "observed": observed,
+    observed[3, requests], expected[3, requests], p[3, requests] = 4, 6.0, 0.8  # no excess
+    observed[4, receipt], expected[4, receipt], p[4, receipt] = 400, 10.0, 1e-40  # as officer 0
+    officer = {"codes": np.array([0, 0, 0, 1, 2, 3, -1, 4]), "observed": observed,
                "expected": expected, "p": p}  # fmt: skip
-    events = np.zeros((6, n_signals))
-    events[[0, 1, 5], receipt] = 1  # row 1 is online; row 5 has no officer
-    events[[2, 3], requests] = 1  # row 2: its officer has no excess of requests
+    events = np.zeros((8, n_signals))
+    events[[0, 1, 6, 7], receipt] = 1  # row 1 is online; row 6 has no officer
+    events[[2, 3, 5], requests] = 1  # row 2: its officer has no excess of requests
     events[4, fast] = 1
-    in_person = np.array([True, False, True, True, True, True])
-    q = _officer_route(officer, events, in_person)
-    # the 40 self-receipts are pooled first: 1 ordinary in 40 (+ the officer's own q-value)
-    assert q[0] == pytest.approx(1 / 40, rel=0.01)
-    assert q[3] == pytest.approx(68 / 220, rel=0.01)  # then 67 ordinary requests of 180
-    assert q[[1, 2, 4, 5]].tolist() == [1.0, 1.0, 1.0, 1.0]
+    in_person = np.array([True, False, True, True, True, True, True, True])
+    q = _officer_route(officer, events, in_person, fdr=0.05)
+    # 400 self-receipts where 10 (+ 2 pseudo-events) are expected: 3 % ordinary; officers 0
+    # and 4 are alike and get the same q-value, whatever their order
+    assert q[0] == q[7] == pytest.approx(12 / 400, rel=0.01)
+    # 180 requests where 67 are expected (69 with the pseudo-events, 38 %) flag the officer, not
+    # each request, however clean the groups pooled before them; no excess, no group
+    assert q[[1, 2, 3, 4, 5, 6]].tolist() == [1.0] * 6
+    # a group whose officer is not a discovery is not flagged either
+    p[0, receipt] = p[4, receipt] = 0.2
+    assert _officer_route(officer, events, in_person, fdr=0.05)[0] == 1.0
 
 
 def test_flags_keep_their_false_discovery_rate_on_simulated_provinces(flags, sim):

@@ -51,7 +51,7 @@ from sklearn.base import BaseEstimator
 from .calendar import WorkCalendar
 from .detectors.combine import bh_qvalues, cauchy_combine, group_qvalues, surprise
 from .detectors.digits import DigitTest
-from .detectors.entity import EntityRateTest, entity_counts
+from .detectors.entity import BASELINE_PSEUDO, EntityRateTest, entity_counts
 from .detectors.isolation import IsolationDetector
 from .detectors.statistical import SIGNALS, TailDetector
 from .features import CaseFeatures
@@ -293,7 +293,8 @@ class RiskModel(BaseEstimator):
         handlers = getattr(getattr(self, "features_", None), "handlers_", None)
         if handlers is not None:
             missing += [f"features_.handlers_.{n}"
-                        for n in ("record_", "reference_period_", "fits_", "sector_of_", "suh_count_")
+                        for n in ("record_", "reference_period_", "fits_", "sector_of_",
+                                  "su_count_", "suh_count_")
                         if not hasattr(handlers, n)]  # fmt: skip
         return missing
 
@@ -364,7 +365,7 @@ class RiskModel(BaseEstimator):
         # error rates: the case's own evidence (Benjamini-Hochberg over the batch), or its
         # officer's excess of the same events (the ordinary share of that officer's events)
         own = cauchy_combine(np.column_stack([p, p_if]))
-        q = np.minimum(bh_qvalues(own), _officer_route(officer, events, in_person))
+        q = np.minimum(bh_qvalues(own), _officer_route(officer, events, in_person, self.fdr))
         evidence = {
             "cases": cases, "features": features, "p": p, "events": events, "expected": expected,
             "context": context, "p_if": p_if, "combined": combined, "q": q, "entities": entities,
@@ -679,18 +680,31 @@ def _entity_stats(codes, n_ids, events, expected, in_person):
     return o, np.where(control, e * own, e), n
 
 
-def _officer_route(officer: dict, events: np.ndarray, in_person: np.ndarray) -> np.ndarray:
-    """Per case: the q-value of the officer groups it belongs to (1 where none).
+#: An officer's events of a pattern are flagged as a group only where at most this share of
+#: them is expected to be ordinary (Efron's usual local false-discovery threshold): 180
+#: requests for documents where 67 are expected make the officer the finding, not each request.
+MAX_GROUP_ORDINARY_SHARE = 0.2
+
+
+def _officer_route(
+    officer: dict, events: np.ndarray, in_person: np.ndarray, fdr: float
+) -> np.ndarray:
+    """Per case: its q-value as one of an officer's events of a pattern (1 where none).
 
     A group is one officer's events of one specific signal that comes one event
-    per dossier (the events its test counts). Of its ``O`` events about ``E`` are ordinary (what the case mix
-    predicts), and all ``O`` are if the officer's excess is itself a false
-    discovery: ``E + q_officer (O - E)`` are expected ordinary, with
-    ``q_officer`` the Benjamini-Hochberg q-value of the officer's test among all
-    officers and signals. :func:`~integrity_signals.detectors.combine.group_qvalues`
-    turns these into q-values: a group of 409 self-receipts with 12 ordinary
-    ones is flagged whole (about 3 % ordinary); 180 requests for documents of
-    which 67 are ordinary are not (37 %), even though the officer is flagged.
+    per dossier (the events the officer's test counts). Of its ``O`` events,
+    ``E + 2`` are expected ordinary (the case mix's prediction plus the test's
+    two pseudo-events for an uncertain baseline), and all of them as far as the
+    officer's excess may itself be a false discovery:
+    ``E + 2 + q_officer (O - E - 2)``, with ``q_officer`` the Benjamini-Hochberg
+    q-value of the officer's test among the officers' tests of these signals.
+    Groups count when the officer's test is a discovery (``q_officer <= fdr``) and
+    at most :data:`MAX_GROUP_ORDINARY_SHARE` of the group is expected ordinary:
+    409 self-receipts where 12 are expected are flagged together (about 3 %
+    ordinary), 180 requests for documents where 67 are expected are not (39 %).
+    Each case takes the share of its cleanest group, and the cases are pooled in
+    order of that share (:func:`~integrity_signals.detectors.combine.group_qvalues`,
+    each case counted once).
     """
     # events that come one per dossier; an applicant's repeated pairs come all at once (its
     # dossiers with the officer), and are flagged on their own pair test
@@ -698,15 +712,21 @@ def _officer_route(officer: dict, events: np.ndarray, in_person: np.ndarray) -> 
     observed, expected = officer["observed"], officer["expected"]
     officer_p = np.where(specific, officer["p"], np.nan)
     officer_q = np.nan_to_num(bh_qvalues(officer_p.ravel()).reshape(officer_p.shape), nan=1.0)
-    ordinary = expected + officer_q * np.maximum(observed - expected, 0.0)
-    members = np.where(specific, observed, 0.0)
-    group_q = group_qvalues(members.ravel(), ordinary.ravel()).reshape(observed.shape)
+    baseline = expected + BASELINE_PSEUDO
+    ordinary = baseline + officer_q * np.maximum(observed - baseline, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(observed > 0, np.minimum(ordinary / observed, 1.0), 1.0)
+    eligible = specific & (officer_q <= fdr) & (share <= MAX_GROUP_ORDINARY_SHARE)
     codes = officer["codes"]
     known = codes >= 0
-    out = np.ones(len(codes))
-    for j in np.flatnonzero(specific):  # one signal at a time: memory stays O(cases)
+    best = np.ones(len(codes))  # each case's cleanest group
+    for j in np.flatnonzero(eligible.any(axis=0)):  # one signal at a time: memory stays O(cases)
         member = (events[:, j] == 1) & known & (in_person if SIGNALS[j].own_control else True)
-        np.minimum(out, np.where(member, group_q[np.maximum(codes, 0), j], 1.0), out=out)
+        group = np.where(eligible[:, j], share[:, j], 1.0)
+        np.minimum(best, np.where(member, group[np.maximum(codes, 0)], 1.0), out=best)
+    out = np.ones(len(codes))
+    grouped = best < 1.0
+    out[grouped] = group_qvalues(np.ones(int(grouped.sum())), best[grouped])
     return out
 
 

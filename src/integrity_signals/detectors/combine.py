@@ -86,12 +86,15 @@ def group_qvalues(members: np.ndarray, ordinary: np.ndarray) -> np.ndarray:
     proportion of the first ``m`` groups together is estimated by
     ``sum(ordinary) / sum(members)`` over them (the empirical-Bayes false
     discovery rate of the pooled groups). A group's q-value is that estimate
-    for the first groups up to and including it: the smallest false share at
-    which it is flagged, and, as shares ascend, non-decreasing along the order
-    (as Benjamini-Hochberg q-values). Groups without members get 1.
+    for the groups up to and including it and every group of the same share
+    (so equal groups get equal q-values, whatever their order): the smallest
+    false share at which it is flagged, non-decreasing in the share, as
+    Benjamini-Hochberg q-values. Groups without members get 1.
 
     >>> group_qvalues(np.array([40, 100, 10, 0]), np.array([1.0, 20.0, 5.0, 0.0])).round(3).tolist()
     [0.025, 0.15, 0.173, 1.0]
+    >>> group_qvalues(np.array([400, 20, 20]), np.array([4.0, 10.0, 10.0])).round(4).tolist()
+    [0.01, 0.0545, 0.0545]
     """
     members = np.asarray(members, dtype=np.float64)
     ordinary = np.clip(np.asarray(ordinary, dtype=np.float64), 0.0, members)
@@ -101,8 +104,10 @@ def group_qvalues(members: np.ndarray, ordinary: np.ndarray) -> np.ndarray:
         return out
     share = ordinary[has] / members[has]
     order = np.argsort(share, kind="stable")
+    ranked = share[order]
     pooled = np.cumsum(ordinary[has][order]) / np.cumsum(members[has][order])
+    end_of_ties = np.searchsorted(ranked, ranked, side="right") - 1
     sub = np.empty(order.size)
-    sub[order] = np.minimum(pooled, 1.0)
+    sub[order] = np.minimum(pooled[end_of_ties], 1.0)
     out[has] = sub
     return out

@@ -250,6 +250,8 @@ class HandlerFeatures(CaseTransformer):
         """
         n_u, n_h = len(self.units_), len(self.handlers_)
         k = float(self.shrinkage)
+        # int64 keys: the record keeps int32 codes, and p * n_u * n_h can pass 2**31
+        p, u, h = (np.asarray(c, dtype=np.int64) for c in (p, u, h))
         pu = p * n_u + u
         known = (p >= 0) & (u >= 0) & (h >= 0)
         in_unit = np.nan_to_num(self.unit_share_.get(u * n_h + h))
@@ -326,13 +328,15 @@ class HandlerFeatures(CaseTransformer):
     def _sectors(self, ctx: CaseContext) -> np.ndarray:
         """Sector code of each fitted procedure from the catalog (-1 where it gives none).
 
-        With a fee schedule the latest row of a procedure names its sector. Empty
-        without a catalog ``sector`` column.
+        With a fee schedule the row with the latest ``valid_from`` names a
+        procedure's sector. Empty without a catalog ``sector`` column.
         """
         catalog = ctx.catalog
         if catalog is None or "sector" not in catalog.columns:
             return np.array([], dtype=np.float64)
-        rows = catalog.loc[catalog["sector"].notna(), ["procedure_id", "sector"]]
+        rows = catalog.loc[catalog["sector"].notna()]
+        if "valid_from" in rows.columns:  # undated rows first: they apply from the start
+            rows = rows.sort_values("valid_from", kind="stable", na_position="first")
         rows = rows.drop_duplicates("procedure_id", keep="last")
         out = np.full(len(self.procedures_), -1.0)
         where = self.procedures_.categories.get_indexer(rows["procedure_id"])
