@@ -365,8 +365,7 @@ class RiskModel(BaseEstimator):
             if self.isolation_ is not None
             else np.full(len(cases), np.nan)
         )
-        matrix = np.column_stack([p, context, p_if])
-        combined = cauchy_combine(matrix, _case_weights())
+        combined = cauchy_combine(np.column_stack([p, context, p_if]), _case_weights())
         # error rates: the case's own evidence (Benjamini-Hochberg over the batch), or its
         # officer's excess of the same events (the ordinary share of that officer's events)
         own = cauchy_combine(np.column_stack([p, p_if]))
