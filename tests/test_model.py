@@ -194,8 +194,11 @@ def test_officer_route_flags_the_events_an_officer_excess_explains():
 
 
 def test_flags_keep_their_false_discovery_rate_on_simulated_provinces(flags, sim):
-    # an officer's ordinary events of a flagged pattern are not flagged with it; the rate is an
-    # average, so two provinces are pooled (benchmarks/quality.py measures twelve)
+    # the ranking carries the officers' evidence, the flags only what it can attribute: some
+    # unflagged dossiers outrank flagged ones
+    lowest_flagged = flags.loc[flags["flagged"], "risk_score"].min()
+    assert (~flags["flagged"] & (flags["risk_score"] > lowest_flagged)).any()
+    # the false share is an average, so two provinces are pooled (quality.py measures twelve)
     other = isig.simulate(15_000, random_state=1, officers_per_scheme=1)
     other_flags = (
         isig.RiskModel(random_state=0).fit(other.cases, catalog=other.catalog).score(other.cases)
