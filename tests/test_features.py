@@ -245,6 +245,27 @@ def test_assignment_prior_is_the_officer_share_of_the_sector():
     assert plain[-1] == pytest.approx(1.0)
 
 
+def test_a_procedure_new_since_the_reference_takes_its_sector_share():
+    # L2 is in the catalog (land) but not in the reference: h1 has 16 of the 20 land votes
+    rows = [{"procedure_id": "L1", "handler_id": "h1"}] * 16 + [
+        {"procedure_id": "L1", "handler_id": "h2"}] * 4 + [
+        {"procedure_id": "C1", "handler_id": "h2"}] * 20  # fmt: skip
+    cases = frame(rows, submitted_at="2025-03-03")
+    cases["applicant_id"] = [f"citizen{i}" for i in range(len(cases))]
+    catalog = pd.DataFrame({"procedure_id": ["L1", "L2", "C1", "X9"],
+                            "sector": ["land", "land", "civil", None],
+                            "statutory_days": [10, 10, 3, 3]})  # fmt: skip
+    model = HandlerFeatures(catalog=catalog).fit(cases)
+    later = frame([{"procedure_id": code, "handler_id": "h1"} for code in ("L2", "X9", "Z0")],
+                  submitted_at="2025-04-01")  # fmt: skip
+    later["applicant_id"] = ["new1", "new2", "new3"]
+    share = model.transform(later)["handlers__assignment_share"].to_numpy()
+    # h1's land share, shrunk (k = 5) towards its unit share 16/40
+    assert share[0] == pytest.approx((16 + 5 * 16 / 40) / (20 + 5))
+    # without a sector (X9) or unknown to the catalog (Z0): half of a one-in-two-officers chance
+    assert share[1:].tolist() == [0.25, 0.25]
+
+
 def test_the_sector_comes_from_the_latest_catalog_row():
     # P moved from civil status to land on 1 July; its rows are listed newest first
     catalog = pd.DataFrame({

@@ -299,7 +299,7 @@ class RiskModel(BaseEstimator):
         if handlers is not None:
             missing += [f"features_.handlers_.{n}"
                         for n in ("record_", "reference_period_", "fits_", "sector_of_",
-                                  "su_count_", "suh_count_")
+                                  "sector_ids_", "su_count_", "suh_count_")
                         if not hasattr(handlers, n)]  # fmt: skip
         return missing
 

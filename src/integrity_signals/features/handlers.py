@@ -6,7 +6,8 @@ unit's dossiers in the procedure's sector (units work by desk: the land
 officers share the land dossiers, whatever the procedure; the catalog's
 ``sector`` column says which), counting every applicant once (one vote each,
 whatever the number of dossiers) so that a broker's steered dossiers do not
-become the norm. Without sectors the shrinkage target is the officer's share
+become the norm. A procedure new since the reference period takes its
+sector's shares. Without sectors the shrinkage target is the officer's share
 of the whole unit, renormalised over the officers seen on the procedure. The pair
 counts themselves are relational within the batch being transformed (how many
 of this applicant's dossiers in the batch went to this officer), as are the
@@ -234,7 +235,15 @@ class HandlerFeatures(CaseTransformer):
         return ctx.memo(("handlers.codes", id(self), self.fits_), lambda: self._compute_codes(ctx))
 
     def _compute_codes(self, ctx: CaseContext):
-        p = self.procedures_.codes(*ctx.factorized("procedure_id"))
+        """Fitted codes; a procedure new since the reference that the catalog puts in a sector
+        gets that sector's code after the fitted procedures (its officers' sector shares apply)."""
+        codes, uniques = ctx.factorized("procedure_id")
+        p = self.procedures_.codes(codes, uniques)
+        if len(self.sector_ids_) and (p < 0).any():
+            at_catalog = self.sector_ids_.get_indexer(uniques)
+            sector = np.append(np.where(at_catalog >= 0, self.sector_codes_[at_catalog], -1), -1)
+            new = (p < 0) & (sector[codes] >= 0)
+            p = np.where(new, len(self.procedures_) + sector[codes], p)
         u = self.units_.codes(*ctx.factorized("unit_id"))
         h = self.handlers_.codes(*ctx.factorized("handler_id"))
         return p, u, h
@@ -277,6 +286,15 @@ class HandlerFeatures(CaseTransformer):
         self.procedures_ = Codebook(ctx.cases["procedure_id"])
         self.units_ = Codebook(ctx.cases["unit_id"])
         self.handlers_ = Codebook(ctx.cases["handler_id"])
+        # the desks: the catalog's sector of each procedure
+        self.sector_ids_, self.sector_codes_ = self._sectors(ctx)
+        n_sectors = int(self.sector_codes_.max(initial=-1)) + 1
+        fitted = self.sector_ids_.get_indexer(self.procedures_.categories)
+        self.sector_of_ = (  # fitted procedures, then one stand-in per sector for new ones
+            np.r_[np.where(fitted >= 0, self.sector_codes_[fitted], -1), np.arange(n_sectors)]
+            if n_sectors
+            else np.array([], dtype=np.int64)
+        ).astype(np.float64)
         p, u, h = self._codes(ctx)
         n_u, n_h = len(self.units_), len(self.handlers_)
         pu = p * n_u + u
@@ -297,8 +315,7 @@ class HandlerFeatures(CaseTransformer):
         self.pu_active_share_ = KeyTable(
             pu_keys, np.bincount(self.pu_count_.position(active_pu), share, len(pu_keys))
         )
-        # the desks: each officer's share of the unit's dossiers in each sector
-        self.sector_of_ = self._sectors(ctx)
+        # each officer's share of the unit's dossiers in each sector
         sector = at(self.sector_of_, p)
         with_sector = sector >= 0
         su = np.where(with_sector, sector, 0).astype(np.int64) * n_u + u
@@ -325,24 +342,22 @@ class HandlerFeatures(CaseTransformer):
         self.receiver_overall_ = float(overall)
         self._fit_record(ctx, p, u, h)
 
-    def _sectors(self, ctx: CaseContext) -> np.ndarray:
-        """Sector code of each fitted procedure from the catalog (-1 where it gives none).
+    @staticmethod
+    def _sectors(ctx: CaseContext) -> tuple[pd.Index, np.ndarray]:
+        """The catalog's procedures with a sector, and their sector codes (0, 1, ...).
 
         With a fee schedule the row with the latest ``valid_from`` names a
         procedure's sector. Empty without a catalog ``sector`` column.
         """
         catalog = ctx.catalog
         if catalog is None or "sector" not in catalog.columns:
-            return np.array([], dtype=np.float64)
+            return pd.Index([]), np.array([], dtype=np.int64)
         rows = catalog.loc[catalog["sector"].notna()]
         if "valid_from" in rows.columns:  # undated rows first: they apply from the start
             rows = rows.sort_values("valid_from", kind="stable", na_position="first")
         rows = rows.drop_duplicates("procedure_id", keep="last")
-        out = np.full(len(self.procedures_), -1.0)
-        where = self.procedures_.categories.get_indexer(rows["procedure_id"])
         sector_codes, _ = pd.factorize(rows["sector"])
-        out[where[where >= 0]] = sector_codes[where >= 0]
-        return out if (out >= 0).any() else np.array([], dtype=np.float64)
+        return pd.Index(rows["procedure_id"]), sector_codes.astype(np.int64)
 
     @staticmethod
     def _applicant_weights(ctx: CaseContext) -> np.ndarray:
