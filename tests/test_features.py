@@ -256,14 +256,16 @@ def test_a_procedure_new_since_the_reference_takes_its_sector_share():
                             "sector": ["land", "land", "civil", None],
                             "statutory_days": [10, 10, 3, 3]})  # fmt: skip
     model = HandlerFeatures(catalog=catalog).fit(cases)
-    later = frame([{"procedure_id": code, "handler_id": "h1"} for code in ("L2", "X9", "Z0")],
+    later = frame([{"procedure_id": code, "handler_id": officer}
+                   for code, officer in (("L2", "h1"), ("X9", "h1"), ("Z0", "h2"), ("L1", "h9"))],
                   submitted_at="2025-04-01")  # fmt: skip
-    later["applicant_id"] = ["new1", "new2", "new3"]
+    later["applicant_id"] = ["new1", "new2", "new3", "new4"]
     share = model.transform(later)["handlers__assignment_share"].to_numpy()
     # h1's land share, shrunk (k = 5) towards its unit share 16/40
     assert share[0] == pytest.approx((16 + 5 * 16 / 40) / (20 + 5))
-    # without a sector (X9) or unknown to the catalog (Z0): half of a one-in-two-officers chance
-    assert share[1:].tolist() == [0.25, 0.25]
+    # without a sector (X9) or unknown to the catalog (Z0): no evidence of steering; a new
+    # officer (h9): half of an even split between the unit's two officers
+    assert share[1:].tolist() == [1.0, 1.0, 0.25]
 
 
 def test_the_sector_comes_from_the_latest_catalog_row():

@@ -391,6 +391,16 @@ def test_the_reference_period_itself_counts_nothing_twice(sim, model):
     assert (ent["history"]["observed"] == past["observed"][pos]).all()
 
 
+def test_a_batch_of_procedures_the_catalog_does_not_list_is_scored(model, sim):
+    # procedures created after the fit: no catalog row, no reference, no sector
+    later = sim.cases.head(5).copy()
+    later["procedure_id"] = "TT9999"
+    later["case_id"] = [f"new{i}" for i in range(5)]
+    flags = model.score(later)
+    assert len(flags) == 5 and flags["risk_score"].notna().all()
+    assert not flags["flagged"].any()
+
+
 def test_a_one_case_batch_and_an_empty_batch_are_scored(model, flags, sim):
     one = model.score(sim.cases.iloc[[0]])
     assert list(one.columns) == list(flags.columns) and len(one) == 1

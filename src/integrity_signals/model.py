@@ -27,9 +27,9 @@ it flags at most ``fdr``:
 - its own evidence (signals and forest, without the officer's): the
   Benjamini-Hochberg adjustment over the batch;
 - its officer's events of a specific pattern, taken as a group (see
-  :func:`_officer_route`): of ``O`` events about ``E + 2`` are ordinary, and
-  groups where the officer's test is a discovery and at most a fifth is
-  ordinary are pooled in order of that share
+  :func:`_officer_route`): of ``O`` events about ``E + 2`` are ordinary; a
+  group counts where the officer's test is a discovery and at most a fifth is
+  ordinary, and the cases are pooled in order of their cleanest group's share
   (:func:`~integrity_signals.detectors.combine.group_qvalues`). 409
   self-received dossiers where 12 are expected are flagged together; 180
   requests for documents where 67 are expected are not, though the officer is.
@@ -705,7 +705,7 @@ def _officer_route(
     Groups count when the officer's test is a discovery (``q_officer <= fdr``) and
     at most :data:`MAX_GROUP_ORDINARY_SHARE` of the group is expected ordinary:
     409 self-receipts where 12 are expected are flagged together (about 3 %
-    ordinary), 180 requests for documents where 67 are expected are not (39 %).
+    ordinary), 180 requests for documents where 67 are expected are not (38 % or more).
     Each case takes the share of its cleanest group, and the cases are pooled in
     order of that share (:func:`~integrity_signals.detectors.combine.group_qvalues`,
     each case counted once).
@@ -730,7 +730,8 @@ def _officer_route(
         np.minimum(best, np.where(member, group[np.maximum(codes, 0)], 1.0), out=best)
     out = np.ones(len(codes))
     grouped = best < 1.0
-    out[grouped] = group_qvalues(np.ones(int(grouped.sum())), best[grouped])
+    # rounded: groups of equal shares tie exactly, whatever the order of the sums behind them
+    out[grouped] = group_qvalues(np.ones(int(grouped.sum())), np.round(best[grouped], 12))
     return out
 
 

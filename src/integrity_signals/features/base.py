@@ -191,6 +191,8 @@ class CaseContext:
         )
         start_s = np.where(np.isnat(start), 0, start.view(np.int64) // _NS_PER_SECOND + 1)
         seen = cat_codes >= 0
+        if not seen.any():  # none of the batch's procedures is in the catalog
+            return np.full(self.n, -1, dtype=np.int64)
         shift = np.int64(1) << 34  # seconds since 1970 stay below 2**34 until the year 2514
         cat_key = cat_codes[seen] * shift + start_s[seen]
         order = np.argsort(cat_key, kind="stable")

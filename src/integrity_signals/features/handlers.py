@@ -256,6 +256,10 @@ class HandlerFeatures(CaseTransformer):
         the sector is unknown: the officer's share of the unit, renormalised
         over the officers seen handling this procedure in this unit (so an
         officer who covers a procedure alone is expected to get all of it).
+        A procedure new since the reference takes its sector's shares; one in no
+        known sector gets 1 for every known officer of a known unit (its
+        dossiers are no evidence of steering); a new officer or unit gets half
+        of an even split among the unit's officers.
         """
         n_u, n_h = len(self.units_), len(self.handlers_)
         k = float(self.shrinkage)
@@ -277,7 +281,11 @@ class HandlerFeatures(CaseTransformer):
             prior = np.where(has_sector, shrunk_rate(n_suh, n_su, in_unit, k), prior)
         prob = shrunk_rate(n_puh, n_pu, prior, k)
         floor = 1.0 / np.maximum(at(self.unit_officers_, u), 1.0)  # new officer or unit
-        return np.where(known & (prob > 0), prob, np.where(np.isnan(floor), 0.5, floor) * 0.5)
+        # a procedure never seen and in no known sector says nothing about the unit's
+        # assignment: its dossiers are taken to go where they went (no evidence of steering)
+        unplaced = (p < 0) & (u >= 0) & (h >= 0)
+        fallback = np.where(unplaced, 1.0, np.where(np.isnan(floor), 0.5, floor) * 0.5)
+        return np.where(known & (prob > 0), prob, fallback)
 
     def _fit(self, ctx: CaseContext):
         # a new generation of fitted state: figures cached on a context by an earlier fit
