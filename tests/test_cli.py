@@ -114,6 +114,15 @@ def test_simulate_rejects_a_bad_size(capsys):
     assert exit_.value.code == 2 and "must be an integer >= 1" in capsys.readouterr().err
 
 
+def test_an_unknown_option_is_reported_with_the_command_usage(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["fit", "cases.csv", "--out", "model.joblib"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "usage: integrity-signals fit" in err and "--model OUT" in err
+    assert "integrity-signals fit: error: unrecognized arguments: --out model.joblib" in err
+
+
 # --------------------------------------------------------------------------- fit, score, plan, report
 
 MODELS = REPO / "models"

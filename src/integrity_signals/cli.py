@@ -127,13 +127,15 @@ def _seed_option(p: argparse.ArgumentParser) -> None:
 
 
 def _parser(sub, name: str, summary: str, description: str, example: str, status=_EXIT_STATUS):
-    return sub.add_parser(
+    p = sub.add_parser(
         name,
         help=summary,
         description=textwrap.fill(description, 79),
         epilog=f"example:\n  {example}\n\n{status}",
         formatter_class=_Formatter,
     )
+    p.set_defaults(command_parser=p)  # an unknown option is reported with this command's usage
+    return p
 
 
 # --------------------------------------------------------------------------- the parser
@@ -355,7 +357,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     level = logging.DEBUG if args.debug else (logging.ERROR if args.quiet else logging.INFO)
     handler = ConsoleHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
