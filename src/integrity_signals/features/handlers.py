@@ -272,10 +272,9 @@ class HandlerFeatures(CaseTransformer):
         n_puh = np.nan_to_num(self.puh_count_.get(pu * n_h + h))
         norm = self.pu_active_share_.get(pu)
         prior = np.where(norm > 0, np.minimum(in_unit / norm, 1.0), in_unit)
-        sector = at(self.sector_of_, p)  # NaN: no sector known
-        has_sector = known & (sector >= 0)
+        has_sector, su = self._sector_units(p, u)
+        has_sector &= known
         if has_sector.any():
-            su = np.where(has_sector, sector, 0).astype(np.int64) * n_u + u
             n_su = np.nan_to_num(self.su_count_.get(su))
             n_suh = np.nan_to_num(self.suh_count_.get(su * n_h + h))
             prior = np.where(has_sector, shrunk_rate(n_suh, n_su, in_unit, k), prior)
@@ -286,6 +285,12 @@ class HandlerFeatures(CaseTransformer):
         unplaced = (p < 0) & (u >= 0) & (h >= 0)
         fallback = np.where(unplaced, 1.0, np.where(np.isnan(floor), 0.5, floor) * 0.5)
         return np.where(known & (prob > 0), prob, fallback)
+
+    def _sector_units(self, p, u) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows' procedures have a known sector, and their (sector, unit) keys (0 elsewhere)."""
+        sector = at(self.sector_of_, p)  # NaN: no sector known
+        known = sector >= 0
+        return known, np.where(known, sector, 0).astype(np.int64) * len(self.units_) + u
 
     def _fit(self, ctx: CaseContext):
         # a new generation of fitted state: figures cached on a context by an earlier fit
@@ -324,9 +329,7 @@ class HandlerFeatures(CaseTransformer):
             pu_keys, np.bincount(self.pu_count_.position(active_pu), share, len(pu_keys))
         )
         # each officer's share of the unit's dossiers in each sector
-        sector = at(self.sector_of_, p)
-        with_sector = sector >= 0
-        su = np.where(with_sector, sector, 0).astype(np.int64) * n_u + u
+        with_sector, su = self._sector_units(p, u)
         self.su_count_ = KeyTable(*_weighted_counts(su[with_sector], weight[with_sector]))
         self.suh_count_ = KeyTable(
             *_weighted_counts((su * n_h + h)[with_sector], weight[with_sector])
@@ -531,7 +534,7 @@ class HandlerFeatures(CaseTransformer):
         size = np.where(keys >= 0, hi - lo, 0)
         which = np.repeat(np.arange(len(keys)), size)
         grid = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(size.sum())
-        prob = self._assign_prob(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
+        prob = self._compute_assignment(rec["p"][grid], rec["u"][grid], pair_h[which] - 1)
         e_ref = np.bincount(which, prob, len(keys))[inverse]
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
@@ -555,7 +558,9 @@ class HandlerFeatures(CaseTransformer):
         officers = pd.DataFrame({"a": a[rows], "h": h[rows], "pair": pair_group[rows]})
         officers = officers.drop_duplicates("pair")
         grid = officers.merge(dossiers, on="a", how="inner")
-        prob = self._assign_prob(grid["p"].to_numpy(), grid["u"].to_numpy(), grid["h"].to_numpy())
+        prob = self._compute_assignment(
+            grid["p"].to_numpy(), grid["u"].to_numpy(), grid["h"].to_numpy()
+        )
         per_pair = pd.Series(grid["k"].to_numpy() * prob).groupby(grid["pair"].to_numpy()).sum()
         table = np.full(int(pair_group.max(initial=-1)) + 1, np.nan)
         table[per_pair.index.to_numpy()] = per_pair.to_numpy()
