@@ -34,7 +34,15 @@ from sklearn.metrics import average_precision_score
 
 import integrity_signals as isig
 
-BUDGET = 0.02
+#: The smallest inspection budget (share of the scored cases); the budget of a scored period is
+#: the larger of this and 1.25 x its corrupt share (issue 11's decision).
+MIN_BUDGET = 0.02
+BUDGET_FACTOR = 1.25
+
+
+def budget(prevalence: float) -> float:
+    """The inspection budget of a period: max(2 %, 1.25 x its corrupt share)."""
+    return max(MIN_BUDGET, BUDGET_FACTOR * prevalence)
 
 
 def raw_iforest_scores(cases: pd.DataFrame, seed: int) -> np.ndarray:
@@ -55,7 +63,8 @@ def case_metrics(flags: pd.DataFrame, truth: pd.DataFrame) -> dict:
     t = truth.set_index("case_id").loc[flags["case_id"]]
     y = t["is_corrupt"].to_numpy()
     scheme = t["scheme"].to_numpy()
-    top = (flags["rank"] <= BUDGET * len(flags)).to_numpy()
+    share = budget(float(y.mean()))
+    top = (flags["rank"] <= share * len(flags)).to_numpy()
     recall = {
         s: float((top & (scheme == s)).sum() / (scheme == s).sum())
         for s in np.unique(scheme)
@@ -68,6 +77,7 @@ def case_metrics(flags: pd.DataFrame, truth: pd.DataFrame) -> dict:
         # realised false-discovery proportion of the flags (the model promises at most fdr on average)
         "fdp": float(1 - y[flags["flagged"].to_numpy()].mean()) if flags["flagged"].any() else 0.0,
         "prevalence": float(y.mean()),
+        "budget": share,
     }
 
 

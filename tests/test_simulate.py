@@ -24,12 +24,11 @@ OFFICE = WorkCalendar(office_hours=("07:30", "17:00"))
 
 @pytest.fixture(scope="module")
 def sim() -> Simulation:
-    """A 30k-case province with one corrupt officer per scheme (all six present)."""
+    """A 30k-case province with one corrupt officer per scheme (all seven present)."""
     return simulate(30_000, random_state=0, officers_per_scheme=1)
 
 
-@pytest.fixture(scope="module")
-def frame(sim) -> pd.DataFrame:
+def _frame(sim: Simulation) -> pd.DataFrame:
     """Cases with truth, catalog facts and working-day durations joined on."""
     cat = sim.catalog.drop_duplicates("procedure_id").set_index("procedure_id")
     df = sim.cases.assign(
@@ -45,8 +44,22 @@ def frame(sim) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def frame(sim) -> pd.DataFrame:
+    return _frame(sim)
+
+
+@pytest.fixture(scope="module")
 def honest(frame) -> pd.DataFrame:
     return frame[~frame["is_corrupt"]]
+
+
+@pytest.fixture(scope="module", params=range(10), ids=lambda s: f"seed{s}")
+def province(request) -> tuple[Simulation, pd.DataFrame, pd.DataFrame]:
+    """(simulation, frame, honest rows) of 30k-case provinces with all seven schemes, seeds 0-9:
+    every scheme's trace must hold whatever the draw."""
+    sim = simulate(30_000, random_state=request.param, officers_per_scheme=1)
+    frame = _frame(sim)
+    return sim, frame, frame[~frame["is_corrupt"]]
 
 
 def _officers(sim: Simulation, scheme: str) -> list[str]:
@@ -154,7 +167,7 @@ def test_default_prevalence_is_one_to_three_percent(n, seed):
     s = simulate(n, random_state=seed)
     assert 0.01 <= s.truth["is_corrupt"].mean() <= 0.03
     corrupt_officers = s.entity_truth["corrupt"].mean()
-    assert 0 < corrupt_officers <= 0.10
+    assert 0 < corrupt_officers <= 0.12
 
 
 def test_schemes_switch_and_scale():
@@ -173,7 +186,7 @@ def test_schemes_switch_and_scale():
 
 def test_small_province_runs_fewer_schemes():
     s = simulate(5_000, random_state=0)
-    assert s.entity_truth["corrupt"].sum() <= max(1, round(0.10 * len(s.entity_truth)))
+    assert s.entity_truth["corrupt"].sum() <= max(1, round(0.12 * len(s.entity_truth)))
 
 
 @pytest.mark.parametrize(
@@ -348,7 +361,8 @@ def test_raw_fields_alone_do_not_separate(frame):
 # --------------------------------------------------------------------------- schemes
 
 
-def test_broker_pair_share_far_above_assignment_rate(sim, frame, honest):
+def test_broker_pair_share_far_above_assignment_rate(province):
+    sim, frame, honest = province
     (officer,) = _officers(sim, "broker_fast_track")
     rows = frame[frame["scheme"] == "broker_fast_track"]
     assert len(rows) >= 30 and (rows["handler_id"] == officer).all()
@@ -365,7 +379,8 @@ def test_broker_pair_share_far_above_assignment_rate(sim, frame, honest):
 
 
 def _queue_jumps(rows: pd.DataFrame, frame: pd.DataFrame) -> float:
-    """Share of ``rows`` completed while an earlier dossier of the same procedure and unit was open."""
+    """Among ``rows`` received while an earlier dossier of the same procedure and unit was open,
+    the share completed before one of those earlier dossiers (a queue jump)."""
     jumped = []
     for r in rows.itertuples():  # a few hundred rows: a loop is fine in a test
         earlier = frame[
@@ -373,22 +388,27 @@ def _queue_jumps(rows: pd.DataFrame, frame: pd.DataFrame) -> float:
             & (frame["unit_id"] == r.unit_id)
             & (frame["submitted_at"] < r.submitted_at)
         ]
-        jumped.append(bool((earlier["completed_at"] > r.completed_at).any()))
+        done = earlier["completed_at"]
+        if not (done.isna() | (done > r.submitted_at)).any():
+            continue  # nobody was waiting: nothing to jump
+        jumped.append(bool((done.isna() | (done > r.completed_at)).any()))
     return float(np.mean(jumped))
 
 
-def test_broker_dossiers_finish_fast_and_jump_the_queue(frame, honest):
+def test_broker_dossiers_finish_fast_and_jump_the_queue(province):
+    sim, frame, honest = province
     rows = frame[frame["scheme"] == "broker_fast_track"].dropna(subset=["completed_at"])
     peer_ratio = honest.groupby("procedure_id")["ratio"].median()
     assert (rows["ratio"] / rows["procedure_id"].map(peer_ratio)).median() < 0.4
     peers = honest[honest["unit_id"].isin(rows["unit_id"]) & honest["sector"].isin(rows["sector"])]
     peers = peers.dropna(subset=["completed_at"])
-    peers = peers.sample(min(200, len(peers)), random_state=0)
+    peers = peers.sample(min(300, len(peers)), random_state=0)
     broker_rate, peer_rate = _queue_jumps(rows, frame), _queue_jumps(peers, frame)
-    assert broker_rate > 0.3 and broker_rate > 2 * peer_rate
+    assert broker_rate > 0.75 and broker_rate > peer_rate + 0.25
 
 
-def test_harassment_supplements_and_delays_in_person(sim, frame, honest):
+def test_harassment_supplements_and_delays_in_person(province):
+    sim, frame, honest = province
     (officer,) = _officers(sim, "harassment")
     rows = frame[frame["scheme"] == "harassment"]
     assert len(rows) >= 30
@@ -398,11 +418,17 @@ def test_harassment_supplements_and_delays_in_person(sim, frame, honest):
         honest["sector"].isin(mine["sector"].unique()) & (honest["handler_id"] != officer)
     ]
 
-    def rate(df, channel):
-        return (df.loc[df["channel"] == channel, "supplement_requests"] > 0).mean()
+    def rates(channel):  # the officer's rate, and its peers' on the same procedures
+        asked = (peers["supplement_requests"] > 0)[peers["channel"] == channel]
+        by_procedure = asked.groupby(peers.loc[peers["channel"] == channel, "procedure_id"]).mean()
+        own = mine[mine["channel"] == channel]
+        expected = own["procedure_id"].map(by_procedure).fillna(asked.mean()).mean()
+        return (own["supplement_requests"] > 0).mean(), expected
 
-    assert rate(mine, "in_person") > 2.5 * rate(peers, "in_person")
-    assert rate(mine, "online") < 2.5 * max(rate(peers, "online"), 0.05)  # online left alone
+    observed, expected = rates("in_person")
+    assert observed > expected + 0.1  # a quarter of the counter dossiers harassed
+    observed, expected = rates("online")
+    assert observed < 2 * expected  # online left alone (the officer may be strict by habit)
     done = rows.dropna(subset=["completed_at"])
     late = done["completed_at"] > done["due_at"]
     peer_ratio = honest.groupby("procedure_id")["ratio"].median()
@@ -410,18 +436,21 @@ def test_harassment_supplements_and_delays_in_person(sim, frame, honest):
     assert late.mean() > 0.3 and sudden.mean() > 0.15  # stalled, or paid and finished suddenly
 
 
-def test_overcharging_round_amounts_in_person(sim, frame):
+def test_overcharging_round_amounts_in_person(province):
+    sim, frame, honest = province
     rows = frame[frame["scheme"] == "overcharging"]
     assert len(rows) >= 30 and (rows["channel"] == "in_person").all()
     assert (rows["excess"] >= 20_000).all() and (rows["excess"] % 5_000 == 0).all()
     assert (rows["excess"] % 10_000 == 0).mean() > 0.8
-    free = rows[rows["fee_official"] == 0]
-    assert len(free) > 0 and (free["fee_charged"] > 0).all()  # fees on free procedures
     (officer,) = _officers(sim, "overcharging")
+    free = frame[(frame["handler_id"] == officer) & (frame["fee_official"] == 0)]
+    if (free["channel"] == "in_person").sum() >= 10:  # fees on free procedures, where it has any
+        assert (free.loc[free["scheme"] == "overcharging", "fee_charged"] > 0).sum() > 0
     assert (rows["handler_id"] == officer).all()
 
 
-def test_waiver_favour_for_a_few_friends(sim, frame, honest):
+def test_waiver_favour_for_a_few_friends(province):
+    sim, frame, honest = province
     rows = frame[frame["scheme"] == "waiver_favour"]
     assert len(rows) >= 3
     assert (rows["fee_charged"] == 0).all() and (rows["fee_official"] > 0).all()
@@ -432,7 +461,8 @@ def test_waiver_favour_for_a_few_friends(sim, frame, honest):
     assert (rows["ratio"] / rows["procedure_id"].map(peer_ratio)).median() < 0.7
 
 
-def test_off_book_completions_outside_working_time(sim, frame):
+def test_off_book_completions_outside_working_time(province):
+    sim, frame, honest = province
     rows = frame[frame["scheme"] == "off_book"]
     assert len(rows) >= 20 and rows["completed_at"].notna().all()
     t = rows["completed_at"]
@@ -443,15 +473,49 @@ def test_off_book_completions_outside_working_time(sim, frame):
     assert (rows["handler_id"] == officer).all()
 
 
-def test_receiver_is_processor_concentrated_on_one_officer(sim, frame):
+def test_receiver_is_processor_concentrated_on_one_officer(province):
+    sim, frame, honest = province
     rows = frame[frame["scheme"] == "receiver_is_processor"]
     assert len(rows) >= 30 and (rows["receiver_id"] == rows["handler_id"]).all()
     (officer,) = _officers(sim, "receiver_is_processor")
     self_share = (frame["receiver_id"] == frame["handler_id"]).groupby(frame["handler_id"]).mean()
-    assert self_share[officer] > 0.15
+    counter = frame[frame["channel"] == "in_person"]
+    own = counter.loc[counter["handler_id"] == officer]
+    assert (own["receiver_id"] == officer).mean() > 0.2  # 30 % of its counter dossiers
     busy = frame["handler_id"].value_counts()
     others = self_share.drop(officer)[busy.drop(officer) >= 100]
     assert others.max() < 0.05 and self_share.drop(officer).mean() > 0  # honest stand-ins exist
+
+
+def test_speed_money_returns_long_procedures_within_a_day_on_any_channel(province):
+    sim, frame, honest = province
+    rows = frame[frame["scheme"] == "speed_money"].dropna(subset=["completed_at"])
+    (officer,) = _officers(sim, "speed_money")
+    assert len(rows) >= 20 and (rows["handler_id"] == officer).all()
+    # within a working day (a stamp after 17:00 may round it up a little, as for everyone)
+    assert (rows["statutory"] >= 7).all() and rows["days"].median() <= 0.6
+    assert (rows["days"] <= 2.0).all()
+    assert rows["supplement_requests"].eq(0).all()
+    # nothing else in common: many applicants, the officer's usual channels, no fee trace
+    assert rows["applicant_id"].nunique() >= 0.75 * len(rows)
+    assert (rows["fee_charged"] <= rows["fee_official"].fillna(np.inf) + 50_000).all()
+    mine = frame[frame["handler_id"] == officer]
+    assert abs((rows["channel"] == "online").mean() - (mine["channel"] == "online").mean()) < 0.2
+    # the officer's other long dossiers look like its peers'
+    ordinary = mine[(mine["scheme"] == "none") & (mine["statutory"] >= 7)]
+    peer_ratio = honest.groupby("procedure_id")["ratio"].median()
+    assert 0.3 < (ordinary["ratio"] / ordinary["procedure_id"].map(peer_ratio)).median() < 3.0
+
+
+def test_honest_speed_look_alikes(honest):
+    """Fast honest officers, and procedures often settled within the day, exist without corruption."""
+    peer_ratio = honest.groupby("procedure_id")["ratio"].median()
+    rel = (honest["ratio"] / honest["procedure_id"].map(peer_ratio)).groupby(honest["handler_id"])
+    busy = honest["handler_id"].value_counts() >= 100
+    assert (rel.median()[busy[busy].index] < 0.7).any()  # officers fast on everything
+    long = honest[honest["statutory"] >= 3]
+    same_day = (long["days"] <= 1.0).groupby(long["procedure_id"]).mean()
+    assert (same_day > 0.15).any()  # procedures often settled within the day
 
 
 # --------------------------------------------------------------------------- files

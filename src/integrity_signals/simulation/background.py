@@ -194,11 +194,14 @@ def handle_filings(
         + prov.proc_speed[proc]
         + prov.unit_speed[unit]
         + prov.off_speed[handler]
+        + prov.desk_speed[unit, SECTOR_DESK[sector]]
         + 0.4 * np.log(np.maximum(load, 0.2))
         + np.where(heavy, np.log(0.85), 0.0)
         + 0.33 * rng.standard_normal(n)
     )
     base = prov.proc_days[proc] * np.exp(log_ratio)
+    same_day = rng.random(n) < prov.proc_same_day[proc]  # simple files settled at once
+    base[same_day] = rng.uniform(0.05, 0.8, int(same_day.sum()))
     delay = rng.gamma(np.maximum(2.0 * supplements, 1.0), 0.8) * (supplements > 0)
     c["supplements"] = supplements
     c["base_days"] = base

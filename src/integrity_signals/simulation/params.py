@@ -14,7 +14,7 @@ import pandas as pd
 
 __all__ = ["SCHEMES", "SCHEME_DEFAULTS", "Settings", "resolve_settings"]
 
-#: The six corruption schemes, in the order they are placed (and their codes 1..6).
+#: The seven corruption schemes, in the order they are placed (and their codes 1..7).
 SCHEMES: tuple[str, ...] = (
     "broker_fast_track",
     "harassment",
@@ -22,6 +22,7 @@ SCHEMES: tuple[str, ...] = (
     "waiver_favour",
     "off_book",
     "receiver_is_processor",
+    "speed_money",
 )
 
 #: Intensity 1 of each scheme: the share of a corrupt officer's eligible dossiers it touches
@@ -33,15 +34,16 @@ SCHEME_DEFAULTS: dict[str, float] = {
     "waiver_favour": 0.05,
     "off_book": 0.20,
     "receiver_is_processor": 0.30,
+    "speed_money": 0.25,
 }
 
 #: Cases a commune handles in a year, for the default number of units.
 CASES_PER_UNIT_YEAR = 4_000
 #: Handling officers per corrupt officer of each scheme, for the default ``officers_per_scheme``.
-HANDLERS_PER_CORRUPT = 60
+HANDLERS_PER_CORRUPT = 70
 #: At most this share of handling officers is corrupt by default (small provinces then run
-#: fewer than six schemes).
-MAX_CORRUPT_SHARE = 0.10
+#: fewer than seven schemes).
+MAX_CORRUPT_SHARE = 0.12
 MIN_PROCEDURES = 7  # one per sector
 
 

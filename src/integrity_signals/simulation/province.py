@@ -101,6 +101,12 @@ SPECIALTY_MIX = (
 )  # heavy filers: law / real-estate offices, business services, firms
 N_SECTORS = len(SECTORS)
 N_DESKS = len(DESKS)
+#: Honest speed look-alikes: the share of officers fast on everything (45 % less time), of a
+#: unit's desks that work fast (40 % less time), and of procedures with a term of 3 days or
+#: more that are often settled within the day (20-50 % of their dossiers).
+FAST_OFFICERS = 0.06
+FAST_DESKS = 0.1
+SAME_DAY_PROCEDURES = 0.15
 
 
 @dataclass
@@ -117,6 +123,7 @@ class Province:
     proc_pop: np.ndarray  # share of all dossiers
     proc_speed: np.ndarray  # log factor on the duration
     proc_supp: np.ndarray  # factor on the supplement rate
+    proc_same_day: np.ndarray  # share of dossiers legitimately done within the day
     proc_name: list[str]
     fee_change: np.datetime64 | None  # day a new fee schedule starts
     # units
@@ -126,6 +133,7 @@ class Province:
     unit_cover: np.ndarray  # share of dossiers received by a desk officer covering the counter
     unit_saturday: np.ndarray  # runs a Saturday-morning return desk
     unit_fee_lag: np.ndarray  # days the case system kept the old posted fee after a change
+    desk_speed: np.ndarray  # (units, desks) log factor on durations: some desks are fast
     # officers (handlers first, then counter receivers)
     off_unit: np.ndarray
     off_desk: np.ndarray  # -1 for counter receivers
@@ -221,6 +229,10 @@ def _procedures(settings: Settings, rng: np.random.Generator) -> dict:
         "proc_pop": pop / pop.sum(),
         "proc_speed": rng.normal(0.0, 0.15, n),
         "proc_supp": rng.lognormal(0.0, 0.3, n),
+        # a few procedures with a term of days are often settled at once when the file is simple
+        "proc_same_day": np.where(
+            (days >= 3) & (rng.random(n) < SAME_DAY_PROCEDURES), rng.uniform(0.2, 0.5, n), 0.0
+        ),
         "proc_name": names,
         "fee_change": fee_change,
     }
@@ -229,12 +241,17 @@ def _procedures(settings: Settings, rng: np.random.Generator) -> dict:
 def _units(settings: Settings, rng: np.random.Generator) -> dict:
     n = settings.n_units
     weight = rng.lognormal(0.0, 0.5, n)
+    lag = np.where(rng.random(n) < 0.3, rng.integers(10, 50, n), 0)
+    if n >= 2 and not lag.any():  # the confounder is always there to be mistaken for corruption
+        lag[rng.integers(n)] = rng.integers(10, 50)
     return {
         "unit_weight": weight / weight.sum(),
         "unit_speed": rng.normal(0.0, 0.2, n),
         "unit_mix": rng.lognormal(0.0, 0.3, (n, N_SECTORS)),
         "unit_saturday": rng.random(n) < 0.2,
-        "unit_fee_lag": np.where(rng.random(n) < 0.3, rng.integers(10, 50, n), 0),
+        "unit_fee_lag": lag,
+        "desk_speed": rng.normal(0.0, 0.1, (n, N_DESKS))
+        + np.where(rng.random((n, N_DESKS)) < FAST_DESKS, np.log(0.6), 0.0),
     }
 
 
@@ -283,7 +300,9 @@ def _officers(settings: Settings, units: dict, rng: np.random.Generator) -> dict
         "off_unit": off_unit,
         "off_desk": off_desk,
         "off_number": number,
-        "off_speed": rng.normal(0.0, 0.2, off_unit.size),
+        # a few officers are fast on everything they handle (an honest look-alike of speed money)
+        "off_speed": rng.normal(0.0, 0.2, off_unit.size)
+        + np.where(rng.random(off_unit.size) < FAST_OFFICERS, np.log(0.55), 0.0),
         "off_strict": strict,
         "n_handlers": n_handlers,
         "unit_cover": np.where(n_receivers == 1, 0.01, 0.004),  # fewer stand-ins at big counters

@@ -1,4 +1,4 @@
-"""The six corruption schemes, laid over the honest background and labelled per dossier.
+"""The seven corruption schemes, laid over the honest background and labelled per dossier.
 
 Each corrupt officer runs exactly one scheme, on a share of their dossiers
 (the scheme's intensity times its base share in
@@ -28,6 +28,9 @@ OVERCHARGES = np.array([20_000, 50_000, 100_000, 200_000, 500_000], dtype=np.flo
 OVERCHARGE_P = np.array([0.15, 0.35, 0.30, 0.15, 0.05])
 FREE_OVERCHARGES = np.array([20_000, 30_000, 50_000, 100_000], dtype=np.float64)
 MAX_SHARE = 0.9
+#: Speed money is paid on procedures whose statutory term is at least this (working days):
+#: waiting is what the applicant pays to avoid.
+SPEED_MONEY_MIN_DAYS = 7
 
 
 @dataclass
@@ -75,9 +78,13 @@ def place_officers(
     busy = volume >= 0.5 * np.median(volume[volume > 0])
     paid = np.bincount(c["handler"][c["fee_due"] > 0], minlength=n_off)[: prov.n_handlers]
     broker_rows = _broker_rows(prov)
+    long = np.bincount(
+        c["handler"][prov.proc_days[c["proc"]] >= SPEED_MONEY_MIN_DAYS], minlength=n_off
+    )[: prov.n_handlers]
     eligible = {
         "broker_fast_track": np.isin(np.arange(prov.n_handlers), prov.cover_officer[broker_rows]),
         "waiver_favour": paid >= 20,
+        "speed_money": long >= 40,
     }
     for name in active:
         ok = busy & (in_person[: prov.n_handlers] >= 20) & eligible.get(name, True)
@@ -218,4 +225,16 @@ def tamper_handling(
         c["receiver"][rows] = o
         c["duration"][rows] *= rng.uniform(0.5, 1.0, rows.size)  # no queue at the counter
         c["scheme"][rows] = CODE["receiver_is_processor"]
+    for o in plan.officers["speed_money"]:
+        # paid to return ordinary dossiers of long procedures within a day, on any channel, for
+        # applicants who have nothing else in common (no broker, no fee trace, no channel)
+        pool = np.flatnonzero(
+            (c["handler"] == o)
+            & (c["scheme"] == 0)
+            & (prov.proc_days[c["proc"]] >= SPEED_MONEY_MIN_DAYS)
+        )
+        rows = pool[rng.random(pool.size) < plan.share("speed_money", settings)]
+        c["duration"][rows] = rng.uniform(0.05, 1.0, rows.size)
+        c["supplements"][rows] = 0
+        c["scheme"][rows] = CODE["speed_money"]
     np.maximum(c["duration"], 0.03, out=c["duration"])
