@@ -19,7 +19,7 @@ from .schema import CASE_SCHEMA, CATALOG_SCHEMA, RejectReason
 from .simulation import Simulation, simulate, write_simulation
 from .validation import CaseData, validate_cases
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "CASE_SCHEMA",

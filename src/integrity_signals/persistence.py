@@ -29,7 +29,7 @@ from .exceptions import ModelFileError
 
 __all__ = ["FORMAT", "load_model", "read_envelope", "save_model"]
 
-FORMAT = "integrity_signals.model/3"  # 2: the reference record (0.2.0); 3: sector shares (0.3.0)
+FORMAT = "integrity_signals.model/4"  # 2: the reference record (0.2.0); 3: sector shares (0.3.0); 4: shift and cluster tests, signal registry (0.4.0)
 
 
 def _versions() -> dict[str, str]:

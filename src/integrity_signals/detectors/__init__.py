@@ -1,10 +1,16 @@
-"""Detectors: statistical tails, entity rate tests, digit tests, isolation forest, combination."""
+"""Detectors: statistical tails, entity rate tests, digit tests, isolation forest, combination.
 
-from .combine import bh_qvalues, cauchy_combine, group_qvalues, surprise
+Every detector has the same shape: ``fit(...)`` learns from the reference
+period and returns the detector; ``apply(...)`` scores a batch with what was
+learned, without changing it.
+"""
+
+from ..signals import SIGNALS, Signal
+from .combine import bh_qvalues, cauchy_combine, group_qvalues, local_fdr, surprise
 from .digits import DigitTest
 from .entity import EntityRateTest
 from .isolation import IsolationDetector
-from .statistical import SIGNALS, Signal, TailDetector
+from .statistical import TailDetector, Tails
 
 __all__ = [
     "SIGNALS",
@@ -13,8 +19,10 @@ __all__ = [
     "IsolationDetector",
     "Signal",
     "TailDetector",
+    "Tails",
     "bh_qvalues",
     "cauchy_combine",
     "group_qvalues",
+    "local_fdr",
     "surprise",
 ]

@@ -76,7 +76,7 @@ class DigitTest:
         counts = counts.astype(np.float64) + 0.01  # a trace of every digit: never an exact zero
         return counts / counts.sum(axis=1, keepdims=True)
 
-    def test(self, codes, amounts, procedure, n_entities: int) -> dict[str, np.ndarray]:
+    def apply(self, codes, amounts, procedure, n_entities: int) -> dict[str, np.ndarray]:
         """Per entity: n, MAD and class of each test, and a combined one-sided p-value."""
         first, last = _digits(amounts)
         ok = (first > 0) & (procedure >= 0) & (procedure < len(self.first_)) & (codes >= 0)

@@ -112,7 +112,7 @@ class IsolationDetector:
             parts = list(pool.map(lambda rows: self.forest_.score_samples(x[rows]), chunks))
         return -np.concatenate(parts) if parts else np.empty(0)
 
-    def pvalues(self, features: pd.DataFrame) -> np.ndarray:
+    def apply(self, features: pd.DataFrame) -> np.ndarray:
         """Share of reference cases at least as anomalous (mid-p, ``1/(2(n+1))`` at the extreme)."""
         a = self.anomaly(features)
         n = len(self.reference_)

@@ -16,13 +16,19 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, at, credibility, search, shrunk_rate
+from .peers import GroupedReference, KeyTable, PeerTails, at, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
 
 _S = FeatureSpec
 _SHIFT = np.int64(1) << 40  # composite (procedure, amount in VND) keys; amounts < 1.1e12 VND
 _MIN_SCALE = 10_000.0  # VND: excess is measured relative to max(reference, this)
+
+
+def _weighted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and how often each occurs."""
+    distinct, counts = np.unique(keys, return_counts=True)
+    return distinct, counts.astype(np.float64)
 
 
 class FeeFeatures(CaseTransformer):
@@ -77,7 +83,18 @@ class FeeFeatures(CaseTransformer):
            "the procedure's legitimate exemption rate if waived, else 1"),
         _S("learned_z", ("procedure_id", "fee_charged"), "fee_na",
            "robust z of log(1 + fee) against the procedure's reference fees"),
+        _S("posted_own", ("fee_official",), "posted_gap_na", "the posted fee the case system recorded"),
+        _S("posted_catalog", ("procedure_id", "catalog"), "posted_gap_na",
+           "the catalog's posted fee in force on the submission date"),
+        _S("posted_gap_na", ("fee_official", "catalog"), None,
+           "1 when the case system's or the catalog's posted fee is missing"),
+        _S("posted_gap_p", ("procedure_id", "unit_id", "fee_official", "catalog"), "posted_gap_na",
+           "share of peers whose recorded posted fee departs at least as far from the catalog's"),
     )  # fmt: skip
+
+    #: Features that compare two sources of one fact: not applicable unless both are there.
+    _both = {"posted_own": ("fee_official", "catalog"), "posted_catalog": ("fee_official", "catalog"),
+             "posted_gap_p": ("fee_official", "catalog")}  # fmt: skip
 
     def __init__(
         self,
@@ -133,9 +150,21 @@ class FeeFeatures(CaseTransformer):
         level = (self.levels_[np.maximum(chosen, 0)] % _SHIFT).astype(np.float64)
         return np.where((chosen >= 0) & (p >= 0), level, np.nan)
 
-    def _pu(self, ctx: CaseContext, p: np.ndarray) -> np.ndarray:
-        u = self.units_.codes(*ctx.factorized("unit_id"))
-        return np.where((p >= 0) & (u >= 0), p * len(self.units_) + u, -1)
+    @staticmethod
+    def _posted_gap(ctx: CaseContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(recorded posted fee, catalog fee in force, relative gap) where both exist."""
+        own, listed = ctx.numbers("fee_official"), ctx.catalog_values("fee_official")
+        gap = np.abs(own - listed) / np.maximum(listed, _MIN_SCALE)
+        return own, listed, gap
+
+    def _coverage(self, ctx: CaseContext) -> dict[str, str]:
+        report = super()._coverage(ctx)
+        have = {"catalog": ctx.catalog is not None, "fee_official": ctx.has("fee_official")}
+        for name, needs in self._both.items():
+            absent = [c for c in needs if not have[c]]
+            if absent:
+                report[f"fees__{name}"] = "not applicable: no " + ", ".join(absent)
+        return report
 
     def _reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
         """(reference fee, learned?) per case; computed once per batch and fitted levels."""
@@ -167,42 +196,62 @@ class FeeFeatures(CaseTransformer):
         self.levels_ = keys[(share >= self.level_share) | is_mode]
         reference, _ = self._reference(ctx, p, charged)
         rel = (charged - reference) / np.maximum(reference, _MIN_SCALE)
-        self.excess_ref_ = GroupedReference(p, rel, n_p)
         self.units_ = Codebook(ctx.cases["unit_id"])
-        pu = self._pu(ctx, p)
-        self.excess_pu_ref_ = GroupedReference(pu, rel, len(self.procedures_) * len(self.units_))
+        self.officers_ = Codebook(ctx.cases["handler_id"])
+        codes = self._codes(ctx, p)
+        self.excess_ = PeerTails(p, codes[2], rel)
+        self.gap_ = PeerTails(p, codes[2], self._posted_gap(ctx)[2])
+        # waivers: each procedure's exemption rate, and each officer's part of it (left out)
         paid = (p >= 0) & (reference > 0) & np.isfinite(charged)
         waived = paid & (charged == 0)
-        overall = waived.sum() / max(paid.sum(), 1)
-        self.waiver_rate_ = shrunk_rate(
-            np.bincount(p[waived], minlength=n_p), np.bincount(p[paid], minlength=n_p),
-            np.full(n_p, overall), float(self.shrinkage),
-        )  # fmt: skip
-        self.waiver_overall_ = float(overall)
+        o = codes[2]
+        n_o = len(self.officers_)
+        self.waivers_ = np.bincount(p[waived], minlength=n_p).astype(float)
+        self.paid_ = np.bincount(p[paid], minlength=n_p).astype(float)
+        po = np.where(o >= 0, p * n_o + o, -1)
+        self.officer_waivers_ = KeyTable(*_weighted(po[waived & (o >= 0)]))
+        self.officer_paid_ = KeyTable(*_weighted(po[paid & (o >= 0)]))
+        self.waiver_overall_ = float(waived.sum() / max(paid.sum(), 1))
         log_fee = np.log1p(np.where(known, charged, np.nan))
         self.fee_ref_ = GroupedReference(p, log_fee, n_p)
 
+    def _codes(self, ctx: CaseContext, p: np.ndarray):
+        """(procedure, unit, officer) codes of the fit (-1 = unseen)."""
+        u = self.units_.codes(*ctx.factorized("unit_id"))
+        o = self.officers_.codes(*ctx.factorized("handler_id"))
+        return p, u, o
+
+    def _waiver_rate(self, p: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """The procedure's exemption rate among the other officers' paid cases (shrunk)."""
+        n_o = len(self.officers_)
+        po = np.where((p >= 0) & (o >= 0), p * n_o + o, -1)
+        own_w = np.nan_to_num(self.officer_waivers_.get(po))
+        own_p = np.nan_to_num(self.officer_paid_.get(po))
+        waived = np.where(p >= 0, at(self.waivers_, p), 0.0) - own_w
+        paid = np.where(p >= 0, at(self.paid_, p), 0.0) - own_p
+        return shrunk_rate(waived, paid, self.waiver_overall_, float(self.shrinkage))
+
     def _transform(self, ctx: CaseContext) -> dict:
         p = self.procedures_.codes(*ctx.factorized("procedure_id"))
+        codes = self._codes(ctx, p)
         charged = ctx.numbers("fee_charged")
         reference, learned = self._reference(ctx, p, charged)
         excess = charged - reference
         rel = excess / np.maximum(reference, _MIN_SCALE)
-        _, excess_p, _ = self.excess_ref_.tails(p, rel)
-        _, excess_pu, n_pu = self.excess_pu_ref_.tails(self._pu(ctx, p), rel)
-        w = credibility(
-            n_pu, float(self.shrinkage)
-        )  # unit peers first: a unit-wide fee lag is not one officer's
-        excess_p = np.where(np.isnan(excess_pu), excess_p, w * excess_pu + (1 - w) * excess_p)
+        # against the other officers' excesses on the procedure
+        _, excess_p, _ = self.excess_.tails(p, codes[2], rel)
         excess_p = np.where(
             np.isfinite(rel) & np.isnan(excess_p), 0.5, excess_p
         )  # unseen procedure
         waived = (reference > 0) & (charged == 0)
-        rate = np.where(p >= 0, at(self.waiver_rate_, p), self.waiver_overall_)
+        rate = self._waiver_rate(p, codes[2])
         med = at(self.fee_ref_.quantile(0.5), p)
         iqr = at(self.fee_ref_.quantile(0.75) - self.fee_ref_.quantile(0.25), p)
         na = np.isnan(reference) | np.isnan(charged)
         unit = float(self.round_unit)
+        own, listed, gap = self._posted_gap(ctx)
+        _, gap_p, _ = self.gap_.tails(p, codes[2], gap)
+        gap_na = np.isnan(gap)
         return {
             "charged": charged,
             "fee_na": np.isnan(charged),
@@ -217,4 +266,8 @@ class FeeFeatures(CaseTransformer):
             "waived": np.where(na, np.nan, waived),
             "waiver_p": np.where(na, np.nan, np.where(waived, rate, 1.0)),
             "learned_z": (np.log1p(charged) - med) / np.maximum(iqr / 1.349, 0.05),
+            "posted_own": np.where(gap_na, np.nan, own),
+            "posted_catalog": np.where(gap_na, np.nan, listed),
+            "posted_gap_na": gap_na,
+            "posted_gap_p": np.where(gap_na, np.nan, np.where(np.isnan(gap_p), 0.5, gap_p)),
         }

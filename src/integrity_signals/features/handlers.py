@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import special, stats
 
+from ..detectors.pairs import PAIR_EVIDENCE_CAP, pair_tail
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec, outside_period, period_of
 from .peers import GroupedReference, KeyTable, at, shrunk_rate, unique_sorted
 
@@ -55,75 +55,9 @@ def _counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return size[group], group
 
 
-#: A concentration counts as steering only beyond this odds ratio over the assignment share:
-#: a law office whose 179 dossiers split 107 / 72 between two officers (0.60 against 0.52) is not a
-#: broker, however significant a plain binomial test would find that gap. On the odds scale the
-#: allowance stays below certainty: an officer who gets 77 % of a unit's land dossiers is
-#: tested at 83 %, and a broker whose nineteen dossiers all go to that officer stands out
-#: (a multiple of the share, 1.25 x 0.77 = 0.96, would hide it).
-STEERING_TOLERANCE = 1.5
-
-
-def steering_share(q: np.ndarray) -> np.ndarray:
-    """The null share of the pair test: the assignment share with its odds times the tolerance.
-
-    >>> steering_share(np.array([0.1, 0.52, 0.77, 1.0])).round(3).tolist()
-    [0.143, 0.619, 0.834, 1.0]
-    """
-    q = np.clip(np.asarray(q, dtype=np.float64), 0.0, 1.0)
-    return q * STEERING_TOLERANCE / (1.0 - q + q * STEERING_TOLERANCE)
-
-
-#: Dossiers beyond which an applicant's pair test gains no more power. The assignment share is
-#: an estimate (about +-0.09 from thirty voters), so a heavy filer's hundred dossiers must not
-#: turn a small error in it into certainty: 93 of 114 dossiers against a share of 0.68 are tested
-#: as 24.5 of 30. Brokers' pairs, a few dozen dossiers at most, keep the exact binomial test.
-PAIR_EVIDENCE_CAP = 30
-
-
 #: Applicants with more reference dossiers than this keep no record: placeholder ids ("0",
 #: "N/A") and the largest filers, whose batch alone exceeds the pair test's evidence cap.
 RECORD_MAX_DOSSIERS = 10 * PAIR_EVIDENCE_CAP
-
-
-def pair_tail(k: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The pair test: ``P(X >= k)``, ``X ~ Bin(n, steering_share(q))``, ``n`` capped; 1 below 2.
-
-    Beyond :data:`PAIR_EVIDENCE_CAP` dossiers the counts are scaled down to the cap
-    (the regularised incomplete beta function extends the binomial tail to them).
-
-    >>> pair_tail(np.array([8, 93]), np.array([8, 114]), np.array([0.26, 0.68])).round(4).tolist()
-    [0.0002, 0.324]
-    """
-    k, n = np.asarray(k, dtype=np.float64), np.asarray(n, dtype=np.float64)
-    scale = np.minimum(1.0, PAIR_EVIDENCE_CAP / np.where(n > 0, n, 1.0))
-    k_eff, n_eff = k * scale, n * scale
-    with np.errstate(invalid="ignore"):
-        tail = special.betainc(
-            np.maximum(k_eff, 1e-9), np.maximum(n_eff - k_eff + 1, 1e-9), steering_share(q)
-        )
-    return np.where(k >= 2, tail, 1.0)
-
-
-def pair_threshold(n: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
-    """The smallest pair count whose :func:`pair_tail` is at most ``alpha`` (at least 2).
-
-    Exact for ``n`` up to the cap; beyond it the scaled threshold is found by bisection.
-    """
-    n = np.asarray(n, dtype=np.float64)
-    share = steering_share(q)
-    small = n <= PAIR_EVIDENCE_CAP
-    out = stats.binom.isf(alpha, np.where(small, n, PAIR_EVIDENCE_CAP), share) + 1
-    big = np.flatnonzero(~small)
-    if big.size:
-        lo, hi = np.zeros(big.size), np.full(big.size, float(PAIR_EVIDENCE_CAP) + 1)
-        s, cap = share[big], float(PAIR_EVIDENCE_CAP)
-        for _ in range(40):  # tail(x) falls with x; find where it crosses alpha
-            mid = (lo + hi) / 2
-            below = special.betainc(mid, np.maximum(cap - mid + 1, 1e-9), s) <= alpha
-            hi, lo = np.where(below, mid, hi), np.where(below, lo, mid)
-        out[big] = np.ceil(hi * n[big] / cap - 1e-9)
-    return np.maximum(out, 2.0)
 
 
 def _weighted_counts(keys: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -343,14 +277,15 @@ class HandlerFeatures(CaseTransformer):
         self.concentration_ref_ = GroupedReference(
             np.zeros(len(first_row), dtype=np.int64), officer_share[first_row], 1
         )
+        # receiver = processor: each unit's rate, and each officer's part of it (left out)
         same = self._receiver(ctx)
         known = ~np.isnan(same) & (u >= 0)
-        overall = same[known].mean() if known.any() else 0.0
-        self.receiver_rate_ = shrunk_rate(
-            np.bincount(u[known], same[known], n_u), np.bincount(u[known], minlength=n_u),
-            np.full(n_u, overall), 20.0,
-        )  # fmt: skip
-        self.receiver_overall_ = float(overall)
+        self.receiver_same_ = np.bincount(u[known], same[known], n_u)
+        self.receiver_cases_ = np.bincount(u[known], minlength=n_u).astype(np.float64)
+        uh = (u * n_h + h)[known & (h >= 0)]
+        self.receiver_officer_same_ = KeyTable(*_weighted_counts(uh, same[known & (h >= 0)]))
+        self.receiver_officer_cases_ = KeyTable(*_weighted_counts(uh, np.ones(uh.size)))
+        self.receiver_overall_ = float(same[known].mean()) if known.any() else 0.0
         self._fit_record(ctx, p, u, h)
 
     @staticmethod
@@ -376,6 +311,14 @@ class HandlerFeatures(CaseTransformer):
         a, _ = ctx.factorized("applicant_id")
         sizes = _applicant_sizes(a)
         return np.where(a >= 0, 1.0 / np.maximum(sizes, 1), 1.0)
+
+    def _receiver_rate(self, u: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The unit's rate of receiver = processor among its other officers' dossiers (shrunk)."""
+        uh = np.where((u >= 0) & (h >= 0), u * len(self.handlers_) + h, -1)
+        same = at(self.receiver_same_, u) - np.nan_to_num(self.receiver_officer_same_.get(uh))
+        cases = at(self.receiver_cases_, u) - np.nan_to_num(self.receiver_officer_cases_.get(uh))
+        rate = shrunk_rate(np.nan_to_num(same), np.nan_to_num(cases), self.receiver_overall_, 20.0)
+        return np.where(u >= 0, rate, self.receiver_overall_)
 
     def _receiver(self, ctx: CaseContext) -> np.ndarray:
         return ctx.memo("handlers.receiver", lambda: self._compute_receiver(ctx))
@@ -583,7 +526,7 @@ class HandlerFeatures(CaseTransformer):
         table[np.maximum(hb, 0)[first]] = per_officer
         conc_p = table[np.maximum(hb, 0)]
         same = self._receiver(ctx)
-        rate = np.where(u >= 0, at(self.receiver_rate_, u), self.receiver_overall_)
+        rate = self._receiver_rate(u, h)
         no_applicant = np.isnan(n)
         return {
             "applicant_na": no_applicant,

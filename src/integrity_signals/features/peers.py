@@ -17,6 +17,7 @@ import pandas as pd
 __all__ = [
     "GroupedReference",
     "KeyTable",
+    "PeerTails",
     "at",
     "credibility",
     "search",
@@ -181,6 +182,23 @@ class GroupedReference:
         hi[order] = np.searchsorted(self.keys, key[order], side="right")
         return lo, hi
 
+    def rank_counts(self, groups: np.ndarray, values: np.ndarray):
+        """(less, equal, n): reference values of the group below and equal to each value, and the
+        group's size (0, 0, 0 where the group is unknown or the value NaN)."""
+        groups = np.asarray(groups, dtype=np.int64)
+        values = np.asarray(values, dtype=np.float64)
+        known = (groups >= 0) & (groups < self.n_groups) & np.isfinite(values)
+        less = np.zeros(len(values), dtype=np.int64)
+        equal = np.zeros(len(values), dtype=np.int64)
+        n = np.zeros(len(values), dtype=np.int64)
+        lo, hi = self._positions(groups, values, known)
+        rows = np.flatnonzero(known)
+        g = groups[rows]
+        n[rows] = self.counts[g]
+        less[rows] = lo - self.starts[g]
+        equal[rows] = hi - lo
+        return less, equal, n
+
     def tails(self, groups: np.ndarray, values: np.ndarray):
         """Mid-p lower and upper tail probabilities of ``values`` within their groups.
 
@@ -220,3 +238,67 @@ class GroupedReference:
         a = self.values[np.minimum(self.starts + lo, self.values.size - 1)]
         b = self.values[np.minimum(self.starts + hi, self.values.size - 1)]
         return np.where(n > 0, a + frac * (b - a), np.nan)
+
+
+def _mid_p(less, equal, n):
+    """Mid-p lower and upper tails from counts (NaN where the group is empty)."""
+    greater = n - less - equal
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(n > 0, (less + 0.5 * equal + 0.5) / (n + 1), np.nan)
+        high = np.where(n > 0, (greater + 0.5 * equal + 0.5) / (n + 1), np.nan)
+    return low, high
+
+
+class PeerTails:
+    """Tails of values against the other officers' reference values of the same group.
+
+    The group is the procedure (for times, requests and fees) or the whole
+    reference (for hours). The case's own officer's reference cases are left
+    out: an officer is compared with the others, never with itself, so a
+    share of its own dossiers returned within the day does not make "within
+    the day" ordinary for itself. Every case's p-value is computed the same
+    way, against the same kind of reference, so p-values mean the same for an
+    officer alone on its procedures in its commune and for one among many; the
+    context (the unit's practice, the officer's own habits) enters through
+    the expected chances of the detectors, not through the reference.
+
+    Parameters
+    ----------
+    group, officer : int arrays
+        Reference codes (-1 = none).
+    values : float array
+        Reference values (NaN ignored).
+
+    Examples
+    --------
+    >>> group = np.zeros(6, dtype=np.int64)
+    >>> officer = np.array([0, 0, 0, 1, 1, 1])
+    >>> ref = PeerTails(group, officer, np.array([1.0, 1, 1, 5, 5, 5]))
+    >>> low, high, n = ref.tails(group[:1], officer[:1], np.array([1.0]))
+    >>> round(float(low[0]), 3), int(n[0])  # officer 0's 1.0 against officer 1's three 5.0
+    (0.125, 3)
+    """
+
+    def __init__(self, group, officer, values):
+        g, go = self._keys(group, officer)
+        self.n_groups_ = int(g.max(initial=-1)) + 1
+        distinct = unique_sorted(go[go >= 0])
+        self.pairs_ = KeyTable(distinct, np.arange(len(distinct)))
+        values = np.asarray(values, dtype=np.float64)
+        self.reference = GroupedReference(g, values, self.n_groups_)
+        self.own_ = GroupedReference(self.pairs_.position(go), values, len(distinct))
+
+    @staticmethod
+    def _keys(group, officer):
+        g, o = (np.asarray(a, dtype=np.int64) for a in (group, officer))
+        return np.where(g >= 0, g, -1), np.where((g >= 0) & (o >= 0), (g << 21) + o, -1)
+
+    def tails(self, group, officer, values):
+        """(low, high, n): mid-p tails against the other officers' values of the group, and
+        their number. NaN where the group has no other officer's value."""
+        g, go = self._keys(group, officer)
+        values = np.asarray(values, dtype=np.float64)
+        less, equal, n = self.reference.rank_counts(g, values)
+        less_o, equal_o, n_o = self.own_.rank_counts(self.pairs_.position(go), values)
+        low, high = _mid_p(less - less_o, equal - equal_o, n - n_o)
+        return low, high, n - n_o

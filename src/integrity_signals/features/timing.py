@@ -2,21 +2,26 @@
 supplement requests, completions outside working time.
 
 Peer group: procedure x unit, shrunk towards the procedure with credibility
-weight ``n / (n + shrinkage)`` (``n`` = reference cases of the pair). Tail
-probabilities are mid-p empirical ranks against the fitted reference (see
-:class:`~integrity_signals.features.peers.GroupedReference`); small means
-unusual. Queue jumps are relational within the batch being transformed: the
-queue is the batch's own dossiers of the same procedure and unit.
+weight ``n / (n + shrinkage)`` (``n`` = reference cases of the pair), both
+without the case's own officer: an officer is compared with the others, never
+with itself (:class:`~integrity_signals.features.peers.PeerTails`). Tail
+probabilities are mid-p empirical ranks against the fitted reference; small
+means unusual. How far outside working time a completion lies is measured among the
+unit's other officers' completions. Queue jumps are relational within the batch being
+transformed: the queue is the batch's own dossiers of the same procedure and
+unit. Descriptive baselines (the peers' median duration and mean requests)
+count every officer.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr, ndtri
 
 from ..calendar import _minutes
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, KeyTable, credibility, search, shrunk_rate, unique_sorted
+from .peers import GroupedReference, KeyTable, PeerTails, credibility, search, shrunk_rate, unique_sorted
 from .peers import at as _at
 
 __all__ = ["TimingFeatures"]
@@ -24,28 +29,38 @@ __all__ = ["TimingFeatures"]
 _S = FeatureSpec
 _NS_PER_DAY = 86_400 * 10**9
 _SHIFT = np.int64(1) << 34  # composite (group, seconds) keys
+#: Off-hours depth of a completion on a non-working day (hours): deeper than any evening.
+NON_WORKDAY_DEPTH = 24.0
 
 
 class _PeerCodes:
-    """Fitted codebooks of procedures and units plus the procedure x unit pairs seen."""
+    """Fitted codebooks of procedures, units and officers."""
 
     def __init__(self, ctx: CaseContext):
         self.procedures = Codebook(ctx.cases["procedure_id"])
         self.units = Codebook(ctx.cases["unit_id"])
-        p, u = self._raw(ctx)
-        self.pairs = unique_sorted(p * len(self.units) + u)
-        self.table = KeyTable(self.pairs, np.arange(len(self.pairs)))
+        self.officers = Codebook(ctx.cases["handler_id"])
 
-    def _raw(self, ctx: CaseContext):
-        p = self.procedures.codes(*ctx.factorized("procedure_id"))
-        u = self.units.codes(*ctx.factorized("unit_id"))
-        return p, u
+    def codes(self, ctx: CaseContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(procedure, unit, officer) codes; -1 where unseen in fit."""
+        return tuple(
+            book.codes(*ctx.factorized(col))
+            for book, col in (
+                (self.procedures, "procedure_id"),
+                (self.units, "unit_id"),
+                (self.officers, "handler_id"),
+            )
+        )
 
-    def codes(self, ctx: CaseContext) -> tuple[np.ndarray, np.ndarray]:
-        """(procedure code, procedure x unit code); -1 where unseen in fit."""
-        p, u = self._raw(ctx)
-        pos = self.table.position(p * len(self.units) + u)
-        return p, np.where((p >= 0) & (u >= 0), pos, -1)
+
+def _shrunk_medians(codes: np.ndarray, values: np.ndarray, n: int, k: float) -> np.ndarray:
+    """Per code: the median of its finite values, shrunk towards 0 by ``n / (n + k)``."""
+    ok = (codes >= 0) & np.isfinite(values)
+    med = pd.Series(values[ok]).groupby(codes[ok]).median()
+    count = np.bincount(codes[ok], minlength=n)
+    out = np.zeros(n)
+    out[med.index.to_numpy()] = med.to_numpy()
+    return out * count / (count + k) if k > 0 else out
 
 
 def _batch_groups(ctx: CaseContext) -> np.ndarray:
@@ -126,9 +141,23 @@ class TimingFeatures(CaseTransformer):
         _S("off_hours", ("completed_at",), "pending|time_unknown", "completed outside office hours"),
         _S("non_workday", ("completed_at",), "pending", "completed on a weekend or holiday"),
         _S("time_unknown", ("completed_at",), None, "1 when the completion has no time of day"),
-        _S("off_time_p", ("completed_at",), "pending",
-           "rarity of the completion hour (working or other day) in the reference (mid-p)"),
+        _S("off_time_depth", ("completed_at",), "pending|time_unknown",
+           "hours outside office hours of a working-day completion; 24 on a non-working day"),
+        _S("off_time_p", ("unit_id", "completed_at"), "pending|time_unknown",
+           "share of the unit's other officers' completions at least as far outside working time "
+           "(shrunk to all units, mid-p)"),
+        _S("statutory_wd", ("procedure_id", "catalog"), "due_gap_na", "the catalog's statutory term"),
+        _S("due_gap_wd", ("submitted_at", "due_at", "catalog"), "due_gap_na",
+           "working days from the statutory deadline to the promised date (> 0: promised later)"),
+        _S("due_gap_na", ("due_at", "catalog"), None,
+           "1 when the promised date or the statutory term is missing"),
+        _S("due_gap_p", ("procedure_id", "unit_id", "submitted_at", "due_at", "catalog"), "due_gap_na",
+           "share of peers whose promised date disagrees at least as much with the term (mid-p)"),
     )  # fmt: skip
+
+    #: Features that compare two sources of one fact: not applicable unless both are there.
+    _both = {"statutory_wd": ("catalog",), "due_gap_wd": ("due_at", "catalog"),
+             "due_gap_na": (), "due_gap_p": ("due_at", "catalog")}  # fmt: skip
 
     def __init__(
         self,
@@ -182,7 +211,10 @@ class TimingFeatures(CaseTransformer):
         due_end = np.where(date_only & ~np.isnat(due), due + np.timedelta64(1, "D"), due)
         allowed = np.maximum(cal.working_clock(due_end) - sub, 0.0)
         elapsed = np.where(pending, age, duration)
+        gap = self._due_gap(ctx, statutory)
         return {
+            "statutory": statutory,
+            "due_gap": gap,
             "pending": pending,
             "duration": duration,
             "age": age,
@@ -190,6 +222,24 @@ class TimingFeatures(CaseTransformer):
             "late": np.maximum(elapsed - allowed, 0.0),
             "ratio": duration / np.maximum(allowed, 0.5),
         }
+
+    @staticmethod
+    def _due_gap(ctx: CaseContext, statutory: np.ndarray) -> np.ndarray:
+        """Working days from the statutory deadline to the promised date (NaN without both)."""
+        cal = ctx.calendar
+        promised = ctx.times("due_at").astype("datetime64[D]")
+        by_law = cal.add_working_days(ctx.times("submitted_at"), statutory).astype("datetime64[D]")
+        gap = np.round(cal.working_clock(promised) - cal.working_clock(by_law))
+        return np.where(np.isnat(promised) | np.isnat(by_law), np.nan, gap)
+
+    def _coverage(self, ctx: CaseContext) -> dict[str, str]:
+        report = super()._coverage(ctx)
+        have = {"catalog": ctx.catalog is not None, "due_at": ctx.has("due_at")}
+        for name, needs in self._both.items():
+            absent = [c for c in needs if not have[c]]
+            if absent:
+                report[f"timing__{name}"] = "not applicable: no " + ", ".join(absent)
+        return report
 
     def _queue(self, ctx: CaseContext, pending: np.ndarray) -> dict:
         return ctx.memo("timing.queue", lambda: self._compute_queue(ctx, pending))
@@ -224,82 +274,90 @@ class TimingFeatures(CaseTransformer):
             pending | unknown, np.nan, ((tod < open_) | (tod > close)).astype(float)
         )
         non_work = ~ctx.calendar.is_workday(comp)
-        # hour-of-week bucket: 24 hours on working days, 24 on other days, and "no time" for each
-        hour = np.where(unknown, 24, tod // 60)
-        bucket = np.where(pending, -1, hour + 25 * non_work)
+        # how far outside working time: hours before opening or after closing; a non-working day
+        # is deeper than any evening (its date is known even where its time is not)
+        outside = np.maximum(open_ - tod, 0) + np.maximum(tod - close, 0)
+        depth = np.where(non_work, NON_WORKDAY_DEPTH, np.where(unknown, np.nan, outside / 60.0))
         return {
             "unknown": unknown,
             "off_hours": off_hours,
             "non_work": np.where(pending, np.nan, non_work.astype(float)),
-            "bucket": bucket,
+            "depth": np.where(pending, np.nan, depth),
         }
 
     # ------------------------------------------------------------------ fit / transform
     def _fit(self, ctx: CaseContext):
         k = float(self.shrinkage)
         self.peers_ = _PeerCodes(ctx)
-        p, pu = self.peers_.codes(ctx)
-        n_p, n_pu = len(self.peers_.procedures), len(self.peers_.pairs)
+        p, u, o = self.peers_.codes(ctx)
+        n_p, n_u = len(self.peers_.procedures), len(self.peers_.units)
         basic = self._basic(ctx)
         y = np.log1p(basic["duration"])
+        # durations: each case's rank among the other officers' durations of the procedure, on the
+        # probit scale, less its officer's habit (the officer's median there, shrunk): a fast
+        # officer's fast dossiers are ordinary for it, a share of dossiers returned at once is not
         self.duration_p_ = GroupedReference(p, y, n_p)
-        self.duration_pu_ = GroupedReference(pu, y, n_pu)
-        self.pu_procedure_ = (self.peers_.pairs // max(len(self.peers_.units), 1)).astype(np.int64)
-        self.jump_p_ = GroupedReference(p, self._queue(ctx, basic["pending"])["share"], n_p)
+        self.duration_ = PeerTails(p, o, y)
+        low, _, _ = self.duration_.tails(p, o, y)
+        self.habit_ = _shrunk_medians(o, ndtri(low), len(self.peers_.officers), k)
+        self.jump_ = PeerTails(p, o, self._queue(ctx, basic["pending"])["share"])
         x = ctx.numbers("supplement_requests")
-        self.supplements_p_ = GroupedReference(p, x, n_p)
-        self.supplements_pu_ = GroupedReference(pu, x, n_pu)
+        self.supplements_ = PeerTails(p, o, x)
+        self.due_gap_ = PeerTails(p, o, np.abs(basic["due_gap"]))
+        # completions outside working time: against every other officer's
+        depth = self._off_time(ctx, basic["pending"])["depth"]
+        self.off_time_ = PeerTails(np.zeros(ctx.n, np.int64), o, depth)
+        # descriptive baselines, every officer counted: the procedure x unit's median duration
+        # and mean requests, shrunk towards the procedure's
+        pu = np.where((p >= 0) & (u >= 0), p * n_u + u, -1)
+        distinct = unique_sorted(pu[pu >= 0])
+        self.pairs_ = KeyTable(distinct, np.arange(len(distinct)))
+        pu = self.pairs_.position(pu)
+        n_pu = len(self.pairs_)
+        self.duration_pu_ = GroupedReference(pu, y, n_pu)
         known = np.isfinite(x) & (p >= 0)
         mean_p = np.bincount(p[known], x[known], n_p) / np.maximum(
             np.bincount(p[known], minlength=n_p), 1
         )
-        sum_pu = np.bincount(pu[known & (pu >= 0)], x[known & (pu >= 0)], n_pu)
-        cnt_pu = np.bincount(pu[known & (pu >= 0)], minlength=n_pu)
+        in_pu = known & (pu >= 0)
+        pu_procedure = (self.pairs_.keys.to_numpy() // max(n_u, 1)).astype(np.int64)
         self.supplements_mean_p_ = mean_p
-        self.supplements_mean_pu_ = shrunk_rate(sum_pu, cnt_pu, mean_p[self.pu_procedure_], k)
-        bucket = self._off_time(ctx, basic["pending"])["bucket"]
-        freq = np.bincount(bucket[bucket >= 0], minlength=50) / max((bucket >= 0).sum(), 1)
-        # rarity p-value of each bucket: the probability of a completion at a time at most this common
-        order = np.sort(freq)
-        below = np.searchsorted(order, freq, side="left")
-        equal = np.searchsorted(order, freq, side="right") - below
-        cum = np.concatenate([[0.0], np.cumsum(order)])
-        self.time_rarity_ = cum[below] + 0.5 * equal * freq
+        self.supplements_mean_pu_ = shrunk_rate(
+            np.bincount(pu[in_pu], x[in_pu], n_pu), np.bincount(pu[in_pu], minlength=n_pu),
+            mean_p[pu_procedure], k,
+        )  # fmt: skip
 
-    def _mix(self, ctx_codes, values, ref_p: GroupedReference, ref_pu: GroupedReference):
-        p, pu = ctx_codes
-        lo_p, hi_p, _ = ref_p.tails(p, values)
-        lo_pu, hi_pu, n_pu = ref_pu.tails(pu, values)
-        w = credibility(n_pu, float(self.shrinkage))
-        lo = np.where(np.isnan(lo_pu), lo_p, w * lo_pu + (1 - w) * lo_p)
-        hi = np.where(np.isnan(hi_pu), hi_p, w * hi_pu + (1 - w) * hi_p)
-        return lo, hi, w
+    def _pu(self, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Fitted procedure x unit codes (-1 = unseen)."""
+        n_u = len(self.peers_.units)
+        return np.where((p >= 0) & (u >= 0), self.pairs_.position(p * n_u + u), -1)
 
     def _transform(self, ctx: CaseContext) -> dict:
-        codes = self.peers_.codes(ctx)
-        p, pu = codes
+        p, u, o = self.peers_.codes(ctx)
+        pu = self._pu(p, u)
         basic = self._basic(ctx)
         pending = basic["pending"]
         y = np.log1p(basic["duration"])
-        fast, slow, w = self._mix(codes, y, self.duration_p_, self.duration_pu_)
-        _, slow_age, _ = self._mix(
-            codes, np.log1p(basic["age"]), self.duration_p_, self.duration_pu_
-        )
-        slow = np.where(pending, slow_age, slow)
-        center, scale = self._center_scale(p, pu, w)
+        habit = np.nan_to_num(_at(self.habit_, o))
+        low, _, _ = self.duration_.tails(p, o, y)
+        _, high_age, _ = self.duration_.tails(p, o, np.log1p(basic["age"]))
+        fast = ndtr(ndtri(low) - habit)
+        slow = np.where(pending, ndtr(-ndtri(high_age) - habit), 1.0 - fast)
+        center, scale = self._center_scale(p, pu)
         peer_na = (p < 0) | (self.duration_p_.counts[np.maximum(p, 0)] == 0)
         queue = self._queue(ctx, pending)
-        _, jump_p, _ = self.jump_p_.tails(p, queue["share"])
+        _, jump_p, _ = self.jump_.tails(p, o, queue["share"])
         x = ctx.numbers("supplement_requests")
-        _, sup_p, _ = self._mix(codes, x, self.supplements_p_, self.supplements_pu_)
+        _, sup_p, _ = self.supplements_.tails(p, o, x)
         expected = np.where(
             pu >= 0, _at(self.supplements_mean_pu_, pu), _at(self.supplements_mean_p_, p)
         )
         off = self._off_time(ctx, pending)
-        rarity = np.where(
-            off["bucket"] >= 0, self.time_rarity_[np.maximum(off["bucket"], 0)], np.nan
-        )
+        _, off_p, _ = self.off_time_.tails(np.zeros(ctx.n, np.int64), o, off["depth"])
         missing_x = np.isnan(x)
+        gap = basic["due_gap"]
+        _, gap_p, _ = self.due_gap_.tails(p, o, np.abs(gap))
+        gap_na = np.isnan(gap)
         return {
             "duration_wd": basic["duration"],
             "pending": pending,
@@ -324,15 +382,22 @@ class TimingFeatures(CaseTransformer):
             "off_hours": off["off_hours"],
             "non_workday": off["non_work"],
             "time_unknown": off["unknown"],
-            "off_time_p": rarity,
+            "off_time_depth": off["depth"],
+            "off_time_p": off_p,
+            "statutory_wd": basic["statutory"],
+            "due_gap_wd": gap,
+            "due_gap_na": gap_na,
+            "due_gap_p": np.where(gap_na, np.nan, np.where(np.isnan(gap_p), 0.5, gap_p)),
         }
 
-    def _center_scale(self, p, pu, w):
-        """Shrunk median and IQR-based scale of log(1 + duration) per case."""
-        med_p, med_pu = self.duration_p_.quantile(0.5), self.duration_pu_.quantile(0.5)
-        iqr_p = self.duration_p_.quantile(0.75) - self.duration_p_.quantile(0.25)
-        iqr_pu = self.duration_pu_.quantile(0.75) - self.duration_pu_.quantile(0.25)
+    def _center_scale(self, p, pu):
+        """Shrunk median and IQR-based scale of log(1 + duration) per case (all officers)."""
+        ref_p, ref_pu = self.duration_p_, self.duration_pu_
+        med_p, med_pu = ref_p.quantile(0.5), ref_pu.quantile(0.5)
+        iqr_p = ref_p.quantile(0.75) - ref_p.quantile(0.25)
+        iqr_pu = ref_pu.quantile(0.75) - ref_pu.quantile(0.25)
         mp, mpu, ip, ipu = _at(med_p, p), _at(med_pu, pu), _at(iqr_p, p), _at(iqr_pu, pu)
+        w = credibility(np.where(pu >= 0, ref_pu.counts[np.maximum(pu, 0)], 0), self.shrinkage)
         center = np.where(np.isnan(mpu), mp, w * mpu + (1 - w) * mp)
         iqr = np.where(np.isnan(ipu), ip, w * ipu + (1 - w) * ip)
         return center, np.maximum(iqr / 1.349, 0.05)

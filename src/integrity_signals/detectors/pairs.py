@@ -1,0 +1,150 @@
+"""The repeat-pair test: is an applicant steered to one officer beyond the unit's assignment?
+
+For an applicant with ``n`` dossiers of which ``k`` went to one officer, who
+would get ``q`` of them by the unit's assignment (the pair's expected count
+over ``n``), the pair test is the binomial tail ``P(X >= k)`` at the
+*steering share* (the assignment share with its odds times
+:data:`STEERING_TOLERANCE`), with the evidence capped at
+:data:`PAIR_EVIDENCE_CAP` dossiers.
+
+For the officer tests, two more figures per dossier: the chance that the
+dossier becomes a pair *event* by chance (its pair count reaches the test's
+threshold under the assignment), and the expected size of the cluster it
+would then belong to (an applicant's dossiers with the officer become events
+all at once, so an officer's count of pair events varies by clusters, not
+dossier by dossier: :func:`cluster_size`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+__all__ = [
+    "PAIR_EVIDENCE_CAP",
+    "STEERING_TOLERANCE",
+    "cluster_size",
+    "pair_event_chance",
+    "pair_tail",
+    "pair_threshold",
+    "steering_share",
+]
+
+#: A concentration counts as steering only beyond this odds ratio over the assignment share:
+#: a law office whose 179 dossiers split 107 / 72 between two officers (0.60 against 0.52) is not a
+#: broker, however significant a plain binomial test would find that gap. On the odds scale the
+#: allowance stays below certainty: an officer who gets 77 % of a unit's land dossiers is
+#: tested at 83 %, and a broker whose nineteen dossiers all go to that officer stands out
+#: (a multiple of the share, 1.25 x 0.77 = 0.96, would hide it).
+STEERING_TOLERANCE = 1.5
+
+
+def steering_share(q: np.ndarray) -> np.ndarray:
+    """The null share of the pair test: the assignment share with its odds times the tolerance.
+
+    >>> steering_share(np.array([0.1, 0.52, 0.77, 1.0])).round(3).tolist()
+    [0.143, 0.619, 0.834, 1.0]
+    """
+    q = np.clip(np.asarray(q, dtype=np.float64), 0.0, 1.0)
+    return q * STEERING_TOLERANCE / (1.0 - q + q * STEERING_TOLERANCE)
+
+
+#: Dossiers beyond which an applicant's pair test gains no more power. The assignment share is
+#: an estimate (about +-0.09 from thirty voters), so a heavy filer's hundred dossiers must not
+#: turn a small error in it into certainty: 93 of 114 dossiers against a share of 0.68 are tested
+#: as 24.5 of 30. Brokers' pairs, a few dozen dossiers at most, keep the exact binomial test.
+PAIR_EVIDENCE_CAP = 30
+
+
+
+
+def pair_tail(k: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The pair test: ``P(X >= k)``, ``X ~ Bin(n, steering_share(q))``, ``n`` capped; 1 below 2.
+
+    Beyond :data:`PAIR_EVIDENCE_CAP` dossiers the counts are scaled down to the cap
+    (the regularised incomplete beta function extends the binomial tail to them).
+
+    >>> pair_tail(np.array([8, 93]), np.array([8, 114]), np.array([0.26, 0.68])).round(4).tolist()
+    [0.0002, 0.324]
+    """
+    k, n = np.asarray(k, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    scale = np.minimum(1.0, PAIR_EVIDENCE_CAP / np.where(n > 0, n, 1.0))
+    k_eff, n_eff = k * scale, n * scale
+    with np.errstate(invalid="ignore"):
+        tail = special.betainc(
+            np.maximum(k_eff, 1e-9), np.maximum(n_eff - k_eff + 1, 1e-9), steering_share(q)
+        )
+    return np.where(k >= 2, tail, 1.0)
+
+
+def pair_threshold(n: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
+    """The smallest pair count whose :func:`pair_tail` is at most ``alpha`` (at least 2).
+
+    Exact for ``n`` up to the cap; beyond it the scaled threshold is found by bisection.
+    """
+    n = np.asarray(n, dtype=np.float64)
+    share = steering_share(q)
+    small = n <= PAIR_EVIDENCE_CAP
+    out = stats.binom.isf(alpha, np.where(small, n, PAIR_EVIDENCE_CAP), share) + 1
+    big = np.flatnonzero(~small)
+    if big.size:
+        lo, hi = np.zeros(big.size), np.full(big.size, float(PAIR_EVIDENCE_CAP) + 1)
+        s, cap = share[big], float(PAIR_EVIDENCE_CAP)
+        for _ in range(40):  # tail(x) falls with x; find where it crosses alpha
+            mid = (lo + hi) / 2
+            below = special.betainc(mid, np.maximum(cap - mid + 1, 1e-9), s) <= alpha
+            hi, lo = np.where(below, mid, hi), np.where(below, lo, mid)
+        out[big] = np.ceil(hi * n[big] / cap - 1e-9)
+    return np.maximum(out, 2.0)
+
+
+def _others(features: pd.DataFrame):
+    """(n, q, q_other, multi): the applicant's dossiers, the pair's expected share, the expected
+    share of the applicant's *other* dossiers (its own assignment left out), and which rows
+    have at least two dossiers."""
+    n = features["handlers__applicant_cases"].to_numpy(dtype=np.float64)
+    expected = features["handlers__pair_expected"].to_numpy(dtype=np.float64)
+    own = features["handlers__assignment_share"].to_numpy(dtype=np.float64)
+    q = np.clip(expected / n, 1e-9, 1 - 1e-9)
+    multi = np.isfinite(n) & np.isfinite(q) & (n >= 2)
+    n_, q_ = np.where(multi, n, 2), np.where(multi, q, 0.5)
+    other = np.clip((expected - np.nan_to_num(own)) / np.maximum(n_ - 1, 1), 1e-9, 1 - 1e-9)
+    return n_, q_, np.where(multi, other, 0.5), multi
+
+
+def pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
+    """Chance, under the unit's assignment, that a case is a repeat-pair event.
+
+    Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q')``:
+    ``n`` the applicant's dossiers, ``q'`` the officer's expected share of the
+    *other* ones (the pair's expected count less this dossier's own assignment
+    chance, over ``n - 1``; a citizen's birth certificate does not raise the chance
+    that the same officer gets the citizen's land dossier). The case is an event
+    when the pair test's tail (at the steering share of the whole expected share
+    ``q``) is at most ``alpha``, i.e. when the count reaches ``k*``
+    (:func:`pair_threshold`).
+    """
+    n, q, other, multi = _others(features)
+    k_star = pair_threshold(n, q, alpha)
+    chance = stats.binom.sf(k_star - 2, n - 1, other)
+    return np.where(multi, chance, 0.0)
+
+
+def cluster_size(features: pd.DataFrame, alpha: float) -> np.ndarray:
+    """Expected pair count of a dossier's pair given that it is an event, ``E[K | K >= k*]``.
+
+    ``K = 1 + X`` with ``X ~ Bin(n - 1, q')`` as in :func:`pair_event_chance`:
+    ``E[X | X >= m] = (n - 1) q' P(Bin(n - 2, q') >= m - 1) / P(X >= m)``. An
+    officer's count of pair events has variance about ``sum(chance x size)``
+    over its dossiers, not ``sum(chance)``: one applicant's fifty dossiers are
+    one draw, not fifty.
+    """
+    n, q, other, multi = _others(features)
+    m = pair_threshold(n, q, alpha) - 1  # other dossiers needed with the officer
+    tail = stats.binom.sf(m - 1, n - 1, other)
+    above = stats.binom.sf(m - 2, n - 2, other)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        size = 1.0 + (n - 1) * other * above / tail
+    size = np.where(tail > 0, size, np.maximum(m + 1, 1.0))
+    return np.where(multi, np.clip(size, 1.0, n), 1.0)
