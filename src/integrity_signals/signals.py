@@ -217,10 +217,7 @@ class Signal:
         An event whenever the case is beyond the peers' typical case (p <= 1/4,
         for counts and yes/no facts); else when its p <= ``event_alpha``.
     alpha : float or None
-        A fixed event threshold instead (completions outside working time:
-        beyond 99.5 % of the unit's other completions, since 98 % of all
-        completions lie inside working time and a "shift" test needs a moderate
-        band between the two).
+        A fixed event threshold instead of the above.
     null : str
         How the chance of an event is known: ``"peers"`` (learned from the
         other officers' cases), ``"binomial"`` (exact from the pair test) or
@@ -326,7 +323,7 @@ SIGNALS: tuple[Signal, ...] = (
     _S("off_time", "timing", ("timing__off_time_p",),
        _L("completed at an unusual hour or day", "Hoàn thành ngoài giờ hoặc vào ngày nghỉ"),
        _L("completions at unusual hours or days", "hồ sơ hoàn thành ngoài giờ hoặc vào ngày nghỉ"),
-       alpha=0.005, value="timing__off_time_depth", baseline="timing__non_workday",
+       value="timing__off_time_depth", baseline="timing__non_workday",
        needs=("timing__off_hours", "timing__non_workday"), sentence=_off_time),
     _S("due_gap", "timing", ("timing__due_gap_p",),
        _L("promised date disagrees with the statutory term",

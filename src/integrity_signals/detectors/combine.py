@@ -192,9 +192,9 @@ def local_fdr(p: np.ndarray) -> np.ndarray:
     keep = width > 0
     density = np.full(values.size, np.inf)
     iso = IsotonicRegression(increasing=False)
-    density[keep] = iso.fit_transform(
-        values[keep], mass[keep] / width[keep], sample_weight=width[keep]
-    )
+    with np.errstate(over="ignore"):
+        slope = np.minimum(mass[keep] / width[keep], 1e300)
+    density[keep] = iso.fit_transform(values[keep], slope, sample_weight=width[keep])
     pi0 = min(1.0, float((p[ok] > 0.5).mean()) / 0.5)
     out[ok] = np.minimum(1.0, pi0 / density[inverse])
     return out

@@ -113,11 +113,12 @@ class IsolationDetector:
         return -np.concatenate(parts) if parts else np.empty(0)
 
     def apply(self, features: pd.DataFrame) -> np.ndarray:
-        """Share of reference cases at least as anomalous (mid-p, ``1/(2(n+1))`` at the extreme)."""
+        """Share of reference cases at least as anomalous, the case counted (``1/(n+1)`` at the
+        extreme): a valid p-value."""
         a = self.anomaly(features)
         n = len(self.reference_)
         greater = n - np.searchsorted(self.reference_, a, side="right")
         equal = np.searchsorted(self.reference_, a, side="right") - np.searchsorted(
             self.reference_, a, side="left"
         )
-        return (greater + 0.5 * equal + 0.5) / (n + 1)
+        return (greater + equal + 1) / (n + 1)

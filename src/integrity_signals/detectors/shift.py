@@ -126,7 +126,10 @@ def contextual_p(p: np.ndarray, chance: np.ndarray, alpha: float, kind: str) -> 
 
     - ``"tail"`` (a measure with depth, such as a duration): the context
       shifts the whole distribution on the probit scale, so that an event has
-      exactly ``chance``: ``Phi(Phi^-1(p) + Phi^-1(chance) - Phi^-1(alpha))``;
+      exactly ``chance``: ``Phi(Phi^-1(p) + Phi^-1(chance) - Phi^-1(alpha))``,
+      where that is larger than ``p`` (a quiet context does not make a case
+      rarer than among all peers: the shape of a count's or a fee's tail is
+      not known well enough for that);
     - ``"occurrence"`` (a fact, such as a round fee excess): an event is no
       rarer than its chance in the context: ``max(p, chance)``;
     - ``"exact"``: a test of its own (the pair test), unchanged.
@@ -143,5 +146,5 @@ def contextual_p(p: np.ndarray, chance: np.ndarray, alpha: float, kind: str) -> 
     if kind == "occurrence":
         return np.where(np.isnan(p), np.nan, np.maximum(p, np.nan_to_num(chance, nan=0.0)))
     shift = ndtri(np.clip(chance, 1e-9, 1 - 1e-9)) - ndtri(alpha)
-    out = ndtr(ndtri(np.clip(p, 1e-300, 1.0)) + np.nan_to_num(shift))
-    return np.where(np.isnan(p), np.nan, np.maximum(out, 1e-300))
+    out = ndtr(ndtri(np.clip(p, 1e-300, 1.0)) + np.maximum(np.nan_to_num(shift), 0.0))
+    return np.where(np.isnan(p), np.nan, np.maximum(out, p))

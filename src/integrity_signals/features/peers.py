@@ -2,9 +2,11 @@
 
 Everything here is vectorised over whole columns: groups are non-negative
 integer codes (``-1`` = no group), values are float arrays. The tail
-probabilities are mid-p empirical ranks against a fitted reference
-population, so they are calibrated within each peer group whatever the shape
-of the distribution (same-day procedures with many ties included).
+probabilities are empirical ranks against a fitted reference population,
+counting ties against the case (``P(X <= x)`` with ``X`` drawn from the
+reference and the case itself), so they are valid p-values within each peer
+group whatever the shape of the distribution (same-day procedures with many
+ties included): under the null, ``P(p <= t) <= t``.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ class GroupedReference:
     >>> ref = GroupedReference(np.array([0, 0, 0, 0, 1]), np.array([1.0, 2.0, 2.0, 3.0, 5.0]), 2)
     >>> low, high, n = ref.tails(np.array([0, 0, 1]), np.array([2.0, 0.5, 5.0]))
     >>> low.tolist(), high.tolist(), n.tolist()
-    ([0.5, 0.1, 0.5], [0.5, 0.9, 0.5], [4, 4, 1])
+    ([0.8, 0.2, 1.0], [0.8, 1.0, 1.0], [4, 4, 1])
     >>> ref.quantile(0.5).tolist()
     [2.0, 5.0]
     """
@@ -200,11 +202,12 @@ class GroupedReference:
         return less, equal, n
 
     def tails(self, groups: np.ndarray, values: np.ndarray):
-        """Mid-p lower and upper tail probabilities of ``values`` within their groups.
+        """Lower and upper tail p-values of ``values`` within their groups.
 
-        ``low = (n_less + n_equal / 2 + 1/2) / (n + 1)``, ``high`` symmetric, so
-        a value beyond all ``n`` peers gets ``1 / (2(n + 1))``. Returns (low,
-        high, n); both are NaN where the group is unknown or empty or the value NaN.
+        ``low = (n_less + n_equal + 1) / (n + 1)``, ``high`` symmetric, so a
+        value beyond all ``n`` peers gets ``1 / (n + 1)`` and a tie counts
+        against the case (valid for discrete values). Returns (low, high, n);
+        both are NaN where the group is unknown or empty or the value NaN.
         """
         groups = np.asarray(groups, dtype=np.int64)
         values = np.asarray(values, dtype=np.float64)
@@ -220,8 +223,8 @@ class GroupedReference:
         equal = hi - lo
         greater = n[rows] - less - equal
         with np.errstate(invalid="ignore", divide="ignore"):
-            low[rows] = (less + 0.5 * equal + 0.5) / (n[rows] + 1)
-            high[rows] = (greater + 0.5 * equal + 0.5) / (n[rows] + 1)
+            low[rows] = (less + equal + 1) / (n[rows] + 1)
+            high[rows] = (greater + equal + 1) / (n[rows] + 1)
         empty = n == 0
         low[empty], high[empty] = np.nan, np.nan
         return low, high, n
@@ -240,12 +243,12 @@ class GroupedReference:
         return np.where(n > 0, a + frac * (b - a), np.nan)
 
 
-def _mid_p(less, equal, n):
-    """Mid-p lower and upper tails from counts (NaN where the group is empty)."""
+def _tail_p(less, equal, n):
+    """Lower and upper tail p-values from counts (NaN where the group is empty)."""
     greater = n - less - equal
     with np.errstate(invalid="ignore", divide="ignore"):
-        low = np.where(n > 0, (less + 0.5 * equal + 0.5) / (n + 1), np.nan)
-        high = np.where(n > 0, (greater + 0.5 * equal + 0.5) / (n + 1), np.nan)
+        low = np.where(n > 0, (less + equal + 1) / (n + 1), np.nan)
+        high = np.where(n > 0, (greater + equal + 1) / (n + 1), np.nan)
     return low, high
 
 
@@ -262,12 +265,18 @@ class PeerTails:
     context (the unit's practice, the officer's own habits) enters through
     the expected chances of the detectors, not through the reference.
 
+    With ``leave_out=False`` every officer's values are the reference, the
+    officer's own included: for values with large ties (no request, no excess,
+    inside working hours) a case's p-value is then the same whoever handled
+    it, so that the same fact is an event for everyone or for nobody.
+
     Parameters
     ----------
     group, officer : int arrays
         Reference codes (-1 = none).
     values : float array
         Reference values (NaN ignored).
+    leave_out : bool, default True
 
     Examples
     --------
@@ -276,17 +285,19 @@ class PeerTails:
     >>> ref = PeerTails(group, officer, np.array([1.0, 1, 1, 5, 5, 5]))
     >>> low, high, n = ref.tails(group[:1], officer[:1], np.array([1.0]))
     >>> round(float(low[0]), 3), int(n[0])  # officer 0's 1.0 against officer 1's three 5.0
-    (0.125, 3)
+    (0.25, 3)
     """
 
-    def __init__(self, group, officer, values):
+    def __init__(self, group, officer, values, *, leave_out: bool = True):
         g, go = self._keys(group, officer)
         self.n_groups_ = int(g.max(initial=-1)) + 1
-        distinct = unique_sorted(go[go >= 0])
-        self.pairs_ = KeyTable(distinct, np.arange(len(distinct)))
         values = np.asarray(values, dtype=np.float64)
         self.reference = GroupedReference(g, values, self.n_groups_)
-        self.own_ = GroupedReference(self.pairs_.position(go), values, len(distinct))
+        self.own_ = None
+        if leave_out:
+            distinct = unique_sorted(go[go >= 0])
+            self.pairs_ = KeyTable(distinct, np.arange(len(distinct)))
+            self.own_ = GroupedReference(self.pairs_.position(go), values, len(distinct))
 
     @staticmethod
     def _keys(group, officer):
@@ -294,11 +305,13 @@ class PeerTails:
         return np.where(g >= 0, g, -1), np.where((g >= 0) & (o >= 0), (g << 21) + o, -1)
 
     def tails(self, group, officer, values):
-        """(low, high, n): mid-p tails against the other officers' values of the group, and
+        """(low, high, n): tail p-values against the other officers' values of the group, and
         their number. NaN where the group has no other officer's value."""
         g, go = self._keys(group, officer)
         values = np.asarray(values, dtype=np.float64)
         less, equal, n = self.reference.rank_counts(g, values)
-        less_o, equal_o, n_o = self.own_.rank_counts(self.pairs_.position(go), values)
-        low, high = _mid_p(less - less_o, equal - equal_o, n - n_o)
-        return low, high, n - n_o
+        if self.own_ is not None:
+            less_o, equal_o, n_o = self.own_.rank_counts(self.pairs_.position(go), values)
+            less, equal, n = less - less_o, equal - equal_o, n - n_o
+        low, high = _tail_p(less, equal, n)
+        return low, high, n

@@ -31,6 +31,8 @@ _NS_PER_DAY = 86_400 * 10**9
 _SHIFT = np.int64(1) << 34  # composite (group, seconds) keys
 #: Off-hours depth of a completion on a non-working day (hours): deeper than any evening.
 NON_WORKDAY_DEPTH = 24.0
+#: Minutes before closing from which a working-day completion counts as late (its depth > 0).
+LAST_HOUR = 60
 
 
 class _PeerCodes:
@@ -142,10 +144,9 @@ class TimingFeatures(CaseTransformer):
         _S("non_workday", ("completed_at",), "pending", "completed on a weekend or holiday"),
         _S("time_unknown", ("completed_at",), None, "1 when the completion has no time of day"),
         _S("off_time_depth", ("completed_at",), "pending|time_unknown",
-           "hours outside office hours of a working-day completion; 24 on a non-working day"),
-        _S("off_time_p", ("unit_id", "completed_at"), "pending|time_unknown",
-           "share of the unit's other officers' completions at least as far outside working time "
-           "(shrunk to all units, mid-p)"),
+           "hours before opening or into the last office hour and after it; 24 on a non-working day"),
+        _S("off_time_p", ("completed_at",), "pending|time_unknown",
+           "share of all reference completions at least as late (mid-p)"),
         _S("statutory_wd", ("procedure_id", "catalog"), "due_gap_na", "the catalog's statutory term"),
         _S("due_gap_wd", ("submitted_at", "due_at", "catalog"), "due_gap_na",
            "working days from the statutory deadline to the promised date (> 0: promised later)"),
@@ -274,9 +275,10 @@ class TimingFeatures(CaseTransformer):
             pending | unknown, np.nan, ((tod < open_) | (tod > close)).astype(float)
         )
         non_work = ~ctx.calendar.is_workday(comp)
-        # how far outside working time: hours before opening or after closing; a non-working day
-        # is deeper than any evening (its date is known even where its time is not)
-        outside = np.maximum(open_ - tod, 0) + np.maximum(tod - close, 0)
+        # how late: hours before opening, or after the start of the last office hour (a habit of
+        # finishing late shows there first); a non-working day is deeper than any evening (its
+        # date is known even where its time is not)
+        outside = np.maximum(open_ - tod, 0) + np.maximum(tod - (close - LAST_HOUR), 0)
         depth = np.where(non_work, NON_WORKDAY_DEPTH, np.where(unknown, np.nan, outside / 60.0))
         return {
             "unknown": unknown,
@@ -298,15 +300,15 @@ class TimingFeatures(CaseTransformer):
         # officer's fast dossiers are ordinary for it, a share of dossiers returned at once is not
         self.duration_p_ = GroupedReference(p, y, n_p)
         self.duration_ = PeerTails(p, o, y)
-        low, _, _ = self.duration_.tails(p, o, y)
-        self.habit_ = _shrunk_medians(o, ndtri(low), len(self.peers_.officers), k)
-        self.jump_ = PeerTails(p, o, self._queue(ctx, basic["pending"])["share"])
+        z = ndtri(self.duration_.tails(p, o, y)[0])
+        self.habit_ = _shrunk_medians(o, z, len(self.peers_.officers), k)
+        self.jump_ = PeerTails(p, o, self._queue(ctx, basic["pending"])["share"], leave_out=False)
         x = ctx.numbers("supplement_requests")
-        self.supplements_ = PeerTails(p, o, x)
-        self.due_gap_ = PeerTails(p, o, np.abs(basic["due_gap"]))
-        # completions outside working time: against every other officer's
+        self.supplements_ = PeerTails(p, o, x, leave_out=False)
+        self.due_gap_ = PeerTails(p, o, np.abs(basic["due_gap"]), leave_out=False)
+        # completions outside working time: against all completions
         depth = self._off_time(ctx, basic["pending"])["depth"]
-        self.off_time_ = PeerTails(np.zeros(ctx.n, np.int64), o, depth)
+        self.off_time_ = PeerTails(np.zeros(ctx.n, np.int64), o, depth, leave_out=False)
         # descriptive baselines, every officer counted: the procedure x unit's median duration
         # and mean requests, shrunk towards the procedure's
         pu = np.where((p >= 0) & (u >= 0), p * n_u + u, -1)
@@ -339,10 +341,10 @@ class TimingFeatures(CaseTransformer):
         pending = basic["pending"]
         y = np.log1p(basic["duration"])
         habit = np.nan_to_num(_at(self.habit_, o))
-        low, _, _ = self.duration_.tails(p, o, y)
+        low, high, _ = self.duration_.tails(p, o, y)
         _, high_age, _ = self.duration_.tails(p, o, np.log1p(basic["age"]))
-        fast = ndtr(ndtri(low) - habit)
-        slow = np.where(pending, ndtr(-ndtri(high_age) - habit), 1.0 - fast)
+        fast = ndtr(ndtri(low) - habit)  # the habit (< 0: fast) moves the officer's own centre
+        slow = ndtr(ndtri(np.where(pending, high_age, high)) + habit)
         center, scale = self._center_scale(p, pu)
         peer_na = (p < 0) | (self.duration_p_.counts[np.maximum(p, 0)] == 0)
         queue = self._queue(ctx, pending)
