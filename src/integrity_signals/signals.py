@@ -217,7 +217,10 @@ class Signal:
         An event whenever the case is beyond the peers' typical case (p <= 1/4,
         for counts and yes/no facts); else when its p <= ``event_alpha``.
     alpha : float or None
-        A fixed event threshold instead of the above.
+        A fixed event threshold instead of the above (completions outside
+        office hours: beyond 98 % of working-day completions, so that the last
+        office hour, where a habit of finishing late shows first, is the
+        moderate band).
     null : str
         How the chance of an event is known: ``"peers"`` (learned from the
         other officers' cases), ``"binomial"`` (exact from the pair test) or
@@ -321,16 +324,21 @@ SIGNALS: tuple[Signal, ...] = (
        test="rate", parts=("supplements", "fast"),
        value="timing__supplements", baseline="timing__supplements_expected"),
     _S("off_time", "timing", ("timing__off_time_p",),
-       _L("completed at an unusual hour or day", "Hoàn thành ngoài giờ hoặc vào ngày nghỉ"),
-       _L("completions at unusual hours or days", "hồ sơ hoàn thành ngoài giờ hoặc vào ngày nghỉ"),
-       value="timing__off_time_depth", baseline="timing__non_workday",
+       _L("completed late in the evening or before opening", "Hoàn thành ngoài giờ hành chính"),
+       _L("completions outside office hours", "hồ sơ hoàn thành ngoài giờ hành chính"),
+       alpha=0.02, value="timing__off_time_depth", baseline="timing__off_hours",
+       needs=("timing__off_hours", "timing__non_workday"), sentence=_off_time),
+    _S("non_workday", "timing", ("timing__non_workday_p",),
+       _L("completed on a weekend or holiday", "Hoàn thành vào ngày nghỉ, ngày lễ"),
+       _L("completions on weekends or holidays", "hồ sơ hoàn thành vào ngày nghỉ, ngày lễ"),
+       test="rate", occurrence=True, value="timing__non_workday", baseline="timing__non_workday_p",
        needs=("timing__off_hours", "timing__non_workday"), sentence=_off_time),
     _S("due_gap", "timing", ("timing__due_gap_p",),
        _L("promised date disagrees with the statutory term",
           "Ngày hẹn trả không khớp thời hạn luật định"),
        _L("dossiers whose promised date disagrees with the statutory term",
           "hồ sơ có ngày hẹn trả không khớp thời hạn luật định"),
-       test="rate", occurrence=True, value="timing__due_gap_wd", baseline="timing__statutory_wd",
+       test="rate", value="timing__due_gap_wd", baseline="timing__statutory_wd",
        needs=("timing__due_gap_wd", "timing__statutory_wd"), sentence=_due_gap),
     _S("excess_fee", "fees", ("fees__excess_p",),
        _L("round fee excess above the posted or usual fee",
@@ -352,7 +360,7 @@ SIGNALS: tuple[Signal, ...] = (
           "Phí ghi trên hồ sơ không khớp danh mục niêm yết"),
        _L("dossiers whose posted fee disagrees with the catalog",
           "hồ sơ có phí ghi không khớp danh mục niêm yết"),
-       test="rate", occurrence=True, value="fees__posted_own", baseline="fees__posted_catalog",
+       test="rate", value="fees__posted_own", baseline="fees__posted_catalog",
        needs=("fees__posted_own", "fees__posted_catalog"), sentence=_posted_gap),
     _S("repeat_pair", "handlers", ("handlers__pair_p",),
        _L("applicant steered to one officer", "Người nộp tập trung hồ sơ vào một cán bộ"),

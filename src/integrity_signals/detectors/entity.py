@@ -35,6 +35,9 @@ __all__ = ["BASELINE_PSEUDO", "EntityRateTest", "count_tail", "entity_counts"]
 
 #: Events added to every expected count in the tests (baseline uncertainty), in cluster units.
 BASELINE_PSEUDO = 2.0
+#: Entities need this many expected events to inform the recentring: where most entities expect
+#: one event and have none, their median ratio says nothing about the peer model.
+_SCALE_MIN_EXPECTED = 5.0
 
 
 def entity_counts(
@@ -115,7 +118,7 @@ class EntityRateTest:
         k = observed.shape[1]
         self.scale_ = np.ones(k)
         for j in range(k):
-            use = e[:, j] >= self.min_expected
+            use = e[:, j] >= _SCALE_MIN_EXPECTED  # a ratio needs a few expected events to mean much
             if use.sum() >= 5:
                 ratio = (o[use, j] + 0.5) / (e[use, j] + 0.5)
                 self.scale_[j] = float(np.clip(np.median(ratio), 0.05, 20.0))

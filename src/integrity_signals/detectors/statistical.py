@@ -25,7 +25,7 @@ from .pairs import cluster_size, pair_event_chance
 __all__ = ["TailDetector", "Tails", "fisher2"]
 
 #: Pseudo-events of the unit practice factor (a unit needs evidence to differ from the rest).
-_UNIT_PSEUDO = 10.0
+_UNIT_PSEUDO = 2.0
 _SHIFT = np.array([s.test == "shift" for s in SIGNALS])
 
 
@@ -139,9 +139,10 @@ class TailDetector:
         predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T
         for name in ("u", "uo"):
             uniq, inverse = np.unique(keys[name], return_inverse=True)
-            counts, _ = _sums(inverse, len(uniq), ind)
+            counts, totals = _sums(inverse, len(uniq), ind)
             pred, _ = _sums(inverse, len(uniq), np.where(present, predicted, np.nan))
             self.tables_[name] = (pd.Index(uniq), counts, pred)
+            self.tables_[name + "n"] = (pd.Index(uniq), totals, totals)
         return self
 
     def apply(self, features: pd.DataFrame, procedure, unit, officer) -> Tails:
@@ -191,6 +192,7 @@ class TailDetector:
             ok = at >= 0
             return np.where(ok, events[j, at], 0.0), np.where(ok, totals[j, at], 0.0)
 
+        pos["un"], pos["uon"] = pos["u"], pos["uo"]
         rate = np.empty((len(keys["p"]), len(self.overall_)))
         for j in range(len(self.overall_)):
             ep, tp = counts("p", j)
@@ -199,9 +201,16 @@ class TailDetector:
             epuo, tpuo = counts("puo", j)
             eu, xu = counts("u", j)
             euo, xuo = counts("uo", j)
+            nu, nuo = counts("un", j)[1], counts("uon", j)[1]
             proc_rate = shrunk_rate(ep - epo, tp - tpo, self.overall_[j], k)
-            unit_factor = (eu - euo + _UNIT_PSEUDO) / (xu - xuo + _UNIT_PSEUDO)  # the unit's others
-            rate[:, j] = shrunk_rate(epu - epuo, tpu - tpuo, proc_rate * unit_factor, k)
+            # the unit's practice, read off its other officers: as a factor on the procedure's
+            # rate (a slow unit is slow at everything), or as an added rate where the procedure's
+            # own is near nothing (a Saturday desk returns some dossiers of every procedure)
+            factor = (eu - euo + _UNIT_PSEUDO) / (xu - xuo + _UNIT_PSEUDO)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                added = np.where(nu - nuo > 0, (eu - euo - (xu - xuo)) / (nu - nuo + k), 0.0)
+            prior = np.maximum(proc_rate * factor, proc_rate + np.maximum(added, 0.0))
+            rate[:, j] = shrunk_rate(epu - epuo, tpu - tpuo, prior, k)
         return rate
 
 

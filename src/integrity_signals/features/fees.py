@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, KeyTable, PeerTails, at, search, shrunk_rate
+from .peers import GroupedReference, KeyTable, PeerTails, UnitTails, at, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
 
@@ -200,7 +200,7 @@ class FeeFeatures(CaseTransformer):
         self.officers_ = Codebook(ctx.cases["handler_id"])
         codes = self._codes(ctx, p)
         self.excess_ = PeerTails(p, codes[2], rel, leave_out=False)
-        self.gap_ = PeerTails(p, codes[2], self._posted_gap(ctx)[2], leave_out=False)
+        self.gap_ = UnitTails(p, codes[1], self._posted_gap(ctx)[2], float(self.shrinkage))
         # waivers: each procedure's exemption rate, and each officer's part of it (left out)
         paid = (p >= 0) & (reference > 0) & np.isfinite(charged)
         waived = paid & (charged == 0)
@@ -250,7 +250,7 @@ class FeeFeatures(CaseTransformer):
         na = np.isnan(reference) | np.isnan(charged)
         unit = float(self.round_unit)
         own, listed, gap = self._posted_gap(ctx)
-        _, gap_p, _ = self.gap_.tails(p, codes[2], gap)
+        _, gap_p, _ = self.gap_.tails(p, codes[1], gap)
         gap_na = np.isnan(gap)
         return {
             "charged": charged,

@@ -21,7 +21,16 @@ from scipy.special import ndtr, ndtri
 
 from ..calendar import _minutes
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
-from .peers import GroupedReference, KeyTable, PeerTails, credibility, search, shrunk_rate, unique_sorted
+from .peers import (
+    GroupedReference,
+    KeyTable,
+    PeerTails,
+    UnitTails,
+    credibility,
+    search,
+    shrunk_rate,
+    unique_sorted,
+)
 from .peers import at as _at
 
 __all__ = ["TimingFeatures"]
@@ -29,8 +38,6 @@ __all__ = ["TimingFeatures"]
 _S = FeatureSpec
 _NS_PER_DAY = 86_400 * 10**9
 _SHIFT = np.int64(1) << 34  # composite (group, seconds) keys
-#: Off-hours depth of a completion on a non-working day (hours): deeper than any evening.
-NON_WORKDAY_DEPTH = 24.0
 #: Minutes before closing from which a working-day completion counts as late (its depth > 0).
 LAST_HOUR = 60
 
@@ -143,10 +150,12 @@ class TimingFeatures(CaseTransformer):
         _S("off_hours", ("completed_at",), "pending|time_unknown", "completed outside office hours"),
         _S("non_workday", ("completed_at",), "pending", "completed on a weekend or holiday"),
         _S("time_unknown", ("completed_at",), None, "1 when the completion has no time of day"),
-        _S("off_time_depth", ("completed_at",), "pending|time_unknown",
-           "hours before opening or into the last office hour and after it; 24 on a non-working day"),
-        _S("off_time_p", ("completed_at",), "pending|time_unknown",
-           "share of all reference completions at least as late (mid-p)"),
+        _S("off_time_depth", ("completed_at",), "pending|time_unknown|non_workday",
+           "hours before opening, or into the last office hour and after it (working days)"),
+        _S("off_time_p", ("completed_at",), "pending|time_unknown|non_workday",
+           "share of the reference's working-day completions at least as late"),
+        _S("non_workday_p", ("completed_at",), "pending",
+           "the reference's share of completions on non-working days if this is one, else 1"),
         _S("statutory_wd", ("procedure_id", "catalog"), "due_gap_na", "the catalog's statutory term"),
         _S("due_gap_wd", ("submitted_at", "due_at", "catalog"), "due_gap_na",
            "working days from the statutory deadline to the promised date (> 0: promised later)"),
@@ -275,11 +284,10 @@ class TimingFeatures(CaseTransformer):
             pending | unknown, np.nan, ((tod < open_) | (tod > close)).astype(float)
         )
         non_work = ~ctx.calendar.is_workday(comp)
-        # how late: hours before opening, or after the start of the last office hour (a habit of
-        # finishing late shows there first); a non-working day is deeper than any evening (its
-        # date is known even where its time is not)
+        # how late on a working day: hours before opening, or after the start of the last office
+        # hour (a habit of finishing late shows there first); non-working days are their own signal
         outside = np.maximum(open_ - tod, 0) + np.maximum(tod - (close - LAST_HOUR), 0)
-        depth = np.where(non_work, NON_WORKDAY_DEPTH, np.where(unknown, np.nan, outside / 60.0))
+        depth = np.where(non_work | unknown, np.nan, outside / 60.0)
         return {
             "unknown": unknown,
             "off_hours": off_hours,
@@ -305,10 +313,11 @@ class TimingFeatures(CaseTransformer):
         self.jump_ = PeerTails(p, o, self._queue(ctx, basic["pending"])["share"], leave_out=False)
         x = ctx.numbers("supplement_requests")
         self.supplements_ = PeerTails(p, o, x, leave_out=False)
-        self.due_gap_ = PeerTails(p, o, np.abs(basic["due_gap"]), leave_out=False)
+        self.due_gap_ = UnitTails(p, u, np.abs(basic["due_gap"]), k)
         # completions outside working time: against all completions
-        depth = self._off_time(ctx, basic["pending"])["depth"]
-        self.off_time_ = PeerTails(np.zeros(ctx.n, np.int64), o, depth, leave_out=False)
+        off = self._off_time(ctx, basic["pending"])
+        self.off_time_ = PeerTails(np.zeros(ctx.n, np.int64), o, off["depth"], leave_out=False)
+        self.non_workday_rate_ = float(np.nanmean(off["non_work"])) if ctx.n else 0.0
         # descriptive baselines, every officer counted: the procedure x unit's median duration
         # and mean requests, shrunk towards the procedure's
         pu = np.where((p >= 0) & (u >= 0), p * n_u + u, -1)
@@ -358,7 +367,7 @@ class TimingFeatures(CaseTransformer):
         _, off_p, _ = self.off_time_.tails(np.zeros(ctx.n, np.int64), o, off["depth"])
         missing_x = np.isnan(x)
         gap = basic["due_gap"]
-        _, gap_p, _ = self.due_gap_.tails(p, o, np.abs(gap))
+        _, gap_p, _ = self.due_gap_.tails(p, u, np.abs(gap))
         gap_na = np.isnan(gap)
         return {
             "duration_wd": basic["duration"],
@@ -386,6 +395,10 @@ class TimingFeatures(CaseTransformer):
             "time_unknown": off["unknown"],
             "off_time_depth": off["depth"],
             "off_time_p": off_p,
+            "non_workday_p": np.where(
+                np.isnan(off["non_work"]), np.nan,
+                np.where(off["non_work"] == 1, self.non_workday_rate_, 1.0),
+            ),  # fmt: skip
             "statutory_wd": basic["statutory"],
             "due_gap_wd": gap,
             "due_gap_na": gap_na,
