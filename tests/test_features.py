@@ -9,13 +9,13 @@ from scipy import stats
 
 from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from integrity_signals.features.base import CaseContext, outside_period, period_of
-from integrity_signals.features.handlers import (
+from integrity_signals.detectors.pairs import (
     PAIR_EVIDENCE_CAP,
-    RECORD_MAX_DOSSIERS,
     pair_tail,
     pair_threshold,
     steering_share,
 )
+from integrity_signals.features.handlers import RECORD_MAX_DOSSIERS
 
 
 def frame(rows: list[dict], **defaults) -> pd.DataFrame:

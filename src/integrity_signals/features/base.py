@@ -79,7 +79,8 @@ class Codebook:
     """
 
     def __init__(self, values: pd.Series):
-        self.categories = pd.Index(pd.unique(values.dropna()))
+        # sorted: the codes (and anything keyed on them) do not depend on the row order
+        self.categories = pd.Index(pd.unique(values.dropna())).sort_values()
 
     @classmethod
     def from_uniques(cls, uniques: pd.Index) -> Codebook:

@@ -101,11 +101,6 @@ def _fingerprint(*arrays: np.ndarray) -> bytes:
     return digest.digest()
 
 
-def _squash(x: np.ndarray) -> np.ndarray:
-    """Strictly increasing map of the real line into (0, 1)."""
-    return 0.5 + np.arctan(x) / np.pi
-
-
 def credibility(n: np.ndarray, k: float) -> np.ndarray:
     """Credibility weight ``n / (n + k)`` of a peer group of size ``n`` (0 when n = 0)."""
     n = np.asarray(n, dtype=np.float64)
@@ -149,9 +144,14 @@ class GroupedReference:
         values = np.asarray(values, dtype=np.float64)
         keep = (groups >= 0) & np.isfinite(values)
         g, v = groups[keep], values[keep]
-        keys = g + _squash(v)  # increasing in (group, value): one sort instead of a lexsort
-        order = np.argsort(keys)
+        # exact integer keys, increasing in (group, value): the value's rank among the distinct
+        # reference values (a float key such as group + f(value) would merge close values)
+        self.distinct = unique_sorted(v)
+        width = np.int64(len(self.distinct) + 1)
+        keys = g * width + np.searchsorted(self.distinct, v)
+        order = np.argsort(keys, kind="stable")
         self.n_groups = int(n_groups)
+        self.width = width
         self.values = v[order]
         self.keys = keys[order]
         self.counts = np.bincount(g, minlength=self.n_groups).astype(np.int64)
@@ -178,12 +178,10 @@ class GroupedReference:
             hi = np.zeros(len(groups), dtype=np.intp)
             lo[source[1]], hi[source[1]] = run_start[run_id], run_end[run_id]
             return lo[known], hi[known]
-        key = groups[known] + _squash(values[known])  # only the rows that can be answered
-        order = np.argsort(key)
-        lo, hi = np.empty(key.shape, dtype=np.intp), np.empty(key.shape, dtype=np.intp)
-        lo[order] = np.searchsorted(self.keys, key[order], side="left")
-        hi[order] = np.searchsorted(self.keys, key[order], side="right")
-        return lo, hi
+        g, v = groups[known], values[known]  # only the rows that can be answered
+        below = g * self.width + search(self.distinct, v, side="left")
+        upto = g * self.width + search(self.distinct, v, side="right")
+        return search(self.keys, below, side="left"), search(self.keys, upto, side="left")
 
     def rank_counts(self, groups: np.ndarray, values: np.ndarray):
         """(less, equal, n): reference values of the group below and equal to each value, and the

@@ -128,7 +128,8 @@ class TimingFeatures(CaseTransformer):
            "median working days of the peer group (shrunk)"),
         _S("peer_z", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending|peer_na",
            "robust z of log(1 + duration) in the peer group; < 0 fast, > 0 slow"),
-        _S("peer_na", ("procedure_id", "unit_id"), None, "1 when the procedure has no reference cases"),
+        _S("peer_na", ("procedure_id", "handler_id"), None,
+           "1 when no other officer handled the procedure in the reference"),
         _S("fast_p", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "pending|peer_na",
            "share of peers at least as fast (mid-p, shrunk)"),
         _S("slow_p", ("procedure_id", "unit_id", "submitted_at", "completed_at"), "peer_na",
@@ -350,12 +351,13 @@ class TimingFeatures(CaseTransformer):
         pending = basic["pending"]
         y = np.log1p(basic["duration"])
         habit = np.nan_to_num(_at(self.habit_, o))
-        low, high, _ = self.duration_.tails(p, o, y)
-        _, high_age, _ = self.duration_.tails(p, o, np.log1p(basic["age"]))
+        low, high, others = self.duration_.tails(p, o, y)
+        _, high_age, others_age = self.duration_.tails(p, o, np.log1p(basic["age"]))
         fast = ndtr(ndtri(low) - habit)  # the habit (< 0: fast) moves the officer's own centre
         slow = ndtr(ndtri(np.where(pending, high_age, high)) + habit)
         center, scale = self._center_scale(p, pu)
-        peer_na = (p < 0) | (self.duration_p_.counts[np.maximum(p, 0)] == 0)
+        # no other officer's duration of the procedure: nobody to compare with
+        peer_na = (p < 0) | (np.where(pending, others_age, others) == 0)
         queue = self._queue(ctx, pending)
         _, jump_p, _ = self.jump_.tails(p, o, queue["share"])
         x = ctx.numbers("supplement_requests")

@@ -7,7 +7,7 @@ the report shows them as they are, next to translated signal names.
 
 from __future__ import annotations
 
-from ..detectors import SIGNALS
+from ..signals import signal
 
 __all__ = ["LANGS", "coverage_status", "family_label", "signal_label", "text_for"]
 
@@ -243,30 +243,6 @@ _FAMILIES = {
     "vi": {"timing": "Thời gian xử lý", "fees": "Phí, lệ phí", "handlers": "Cán bộ và người nộp"},
 }
 
-_SIGNALS_VI = {
-    "fast": "Xử lý nhanh bất thường so với hồ sơ cùng loại",
-    "slow": "Xử lý chậm bất thường hoặc còn tồn đọng",
-    "queue_jump": "Hoàn thành trước các hồ sơ nộp sớm hơn (vượt hàng)",
-    "supplements": "Yêu cầu bổ sung giấy tờ nhiều hơn bình thường",
-    "supplements_fast": "Yêu cầu bổ sung giấy tờ nhưng vẫn xử lý nhanh",
-    "off_time": "Hoàn thành ngoài giờ hoặc vào ngày nghỉ",
-    "excess_fee": "Thu phí cao hơn mức niêm yết hoặc mức thường thu",
-    "waiver": "Miễn phí đối với thủ tục có thu phí",
-    "waiver_fast": "Miễn phí và xử lý nhanh",
-    "repeat_pair": "Người nộp tập trung hồ sơ vào một cán bộ",
-    "pair_fast": "Cặp người nộp – cán bộ lặp lại, xử lý nhanh",
-    "pair_jump": "Cặp người nộp – cán bộ lặp lại, vượt hàng",
-    "pair_waiver": "Cặp người nộp – cán bộ lặp lại, được miễn phí",
-    "self_receipt": "Một cán bộ vừa tiếp nhận vừa xử lý",
-    "isolation": "Tổ hợp đặc điểm bất thường (rừng cô lập)",
-}
-
-_SIGNALS_EN = {
-    **{s.name: s.description[:1].upper() + s.description[1:] for s in SIGNALS},
-    "isolation": "Unusual combination of features (isolation forest)",
-}
-
-
 def text_for(lang: str, func: str = "render_report") -> dict[str, str]:
     """The label dictionary of ``lang``; a clear error for any other value."""
     if lang not in _TEXT:
@@ -277,9 +253,12 @@ def text_for(lang: str, func: str = "render_report") -> dict[str, str]:
 
 
 def signal_label(name: str, lang: str) -> str:
-    """A signal's name for people; the code itself for a signal not known here."""
-    table = _SIGNALS_VI if lang == "vi" else _SIGNALS_EN
-    return table.get(name) or _SIGNALS_EN.get(name) or name
+    """A signal's name for people (from the signal registry); the code for one not known there."""
+    try:
+        label = signal(name).label[lang]
+    except KeyError:
+        return name
+    return label[:1].upper() + label[1:]
 
 
 def family_label(family: str, lang: str) -> str:
