@@ -1,0 +1,129 @@
+"""XES event logs (IEEE 1849), streamed with the standard library's XML parser.
+
+``<trace>`` attributes become columns named ``case:<key>`` on each of its
+events (the convention of pm4py's CSV export, so one preset reads both forms
+of a log); ``<event>`` attributes keep their key. Values stay text, as in a
+CSV file, until the event-log reader parses them. Nested attributes (lists,
+containers, attributes of attributes) are not read. Files may be
+gzip-compressed (``.xes.gz``); the whole file is never held as a tree: each
+trace is cleared once its events are taken.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import SchemaError
+
+__all__ = ["is_xes", "read_xes"]
+
+_VALUE_TAGS = {"string", "date", "int", "float", "boolean", "id"}
+
+
+def is_xes(path: Path) -> bool:
+    """``.xes`` or ``.xes.gz`` (any case)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] == ".xes"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _Columns:
+    """Sparse columns: for each key, the event numbers that have it and their values."""
+
+    def __init__(self):
+        self.rows: dict[str, list[int]] = {}
+        self.values: dict[str, list[str]] = {}
+
+    def put(self, key: str, row: int, value: str) -> None:
+        if key not in self.rows:
+            self.rows[key], self.values[key] = [], []
+        self.rows[key].append(row)
+        self.values[key].append(value)
+
+    def frame(self, n: int) -> pd.DataFrame:
+        out = {}
+        for key in self.rows:
+            column = np.full(n, None, dtype=object)
+            column[np.asarray(self.rows[key], dtype=np.int64)] = self.values[key]
+            out[key] = column
+        return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def read_xes(path: str | Path) -> pd.DataFrame:
+    """One row per event of an XES file: trace attributes as ``case:<key>``, event attributes.
+
+    Events outside any trace get no ``case:`` values. Rows are in file order,
+    so row ``i`` (0-based) is the file's event number ``i + 1``.
+
+    Raises
+    ------
+    SchemaError
+        The file is not XML, is truncated, or holds no ``<log>``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SchemaError(f"File {str(path)!r} does not exist or is not a file.")
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if compressed else open
+    columns = _Columns()
+    n = 0
+    stack: list[str] = []
+    trace_attrs: dict[str, str] = {}
+    trace_events: list[int] = []
+    event_attrs: dict[str, str] = {}
+    try:
+        with opener(path, "rb") as fh:
+            for kind, elem in ET.iterparse(fh, events=("start", "end")):
+                tag = _local(elem.tag)
+                if kind == "start":
+                    stack.append(tag)
+                    if tag == "trace":
+                        trace_attrs, trace_events = {}, []
+                    elif tag == "event":
+                        event_attrs = {}
+                    continue
+                stack.pop()
+                parent = stack[-1] if stack else ""
+                if tag in _VALUE_TAGS:
+                    key, value = elem.get("key"), elem.get("value")
+                    if key is not None and value is not None:
+                        if parent == "event":
+                            event_attrs[key] = value
+                        elif parent == "trace":
+                            trace_attrs[f"case:{key}"] = value
+                elif tag == "event":
+                    for key, value in event_attrs.items():
+                        columns.put(key, n, value)
+                    if "trace" in stack:
+                        trace_events.append(n)
+                    n += 1
+                    elem.clear()
+                elif tag == "trace":
+                    for key, value in trace_attrs.items():
+                        for row in trace_events:
+                            columns.put(key, row, value)
+                    elem.clear()
+                if tag not in _VALUE_TAGS and parent == "log":
+                    elem.clear()  # globals, extensions, classifiers: nothing to keep
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise SchemaError(
+            f"{path.name}: not well-formed XES at line {line}, column {col} ({exc}); the file "
+            "may be truncated or not XML. Re-export it, or check it opens in a process-mining tool."
+        ) from None
+    except (OSError, EOFError) as exc:
+        raise SchemaError(f"{path.name}: cannot read the file ({exc}).") from None
+    if n == 0:
+        raise SchemaError(f"{path.name}: the XES file holds no <event>; nothing to read.")
+    return columns.frame(n)
