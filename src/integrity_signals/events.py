@@ -552,22 +552,25 @@ def cases_from_events(
     --------
     >>> import pandas as pd, integrity_signals as isig
     >>> log = pd.DataFrame({
-    ...     "case": ["A", "A", "A", "A", "B"],
-    ...     "step": ["receive", "check", "ask documents", "return", "receive"],
+    ...     "case": ["A", "A", "A", "A", "A", "B"],
+    ...     "step": ["receive", "check", "ask documents", "decide", "return", "receive"],
     ...     "at": pd.to_datetime(["2025-03-03 08:00", "2025-03-03 09:00", "2025-03-04 10:00",
-    ...                           "2025-03-06 16:00", "2025-03-05 08:00"]),
-    ...     "who": ["desk1", "cb7", "cb7", "desk1", "desk1"],
+    ...                           "2025-03-06 15:00", "2025-03-06 16:00", "2025-03-05 08:00"]),
+    ...     "who": ["desk1", "cb7", "cb7", "cb7", "desk1", "desk1"],
     ... })
     >>> cases = isig.cases_from_events(
     ...     log, case="case", activity="step", timestamp="at", resource="who",
     ...     start_activities="receive", end_activities="return",
-    ...     supplement_activities="ask documents", constants={"procedure_id": "KS01",
-    ...     "unit_id": "P1"})
-    >>> cases[["case_id", "handler_id", "receiver_id", "completed_at", "supplement_requests",
-    ...        "handovers"]]
-      case_id handler_id receiver_id        completed_at  supplement_requests  handovers
-    0       A      desk1       desk1 2025-03-06 16:00:00                    1          2
-    1       B      desk1       desk1                 NaT                    0          0
+    ...     supplement_activities="ask documents",
+    ...     constants={"procedure_id": "KS01", "unit_id": "P1"})
+    >>> cases[["case_id", "handler_id", "receiver_id", "completed_at"]]
+      case_id handler_id receiver_id        completed_at
+    0       A        cb7       desk1 2025-03-06 16:00:00
+    1       B      desk1       desk1                 NaT
+    >>> cases[["supplement_requests", "n_events", "n_officers", "handovers", "rework"]]
+       supplement_requests  n_events  n_officers  handovers  rework
+    0                    1         5           2          2       0
+    1                    0         1           1          0       0
     """
     if not isinstance(events, pd.DataFrame):
         raise SchemaError(

@@ -7,8 +7,18 @@ into force, while the counter charges the new one), the reference is the
 posted fee nearest at or below the amount charged: a fee that one of the two
 records allows is not an excess. Without either, the reference is the nearest
 *level* at or below the amount charged among the fees learned per procedure
-from the reference period (amounts that make up at least ``level_share`` of
-the procedure's cases, so a mid-year change of schedule gives two levels).
+from the reference period.
+
+Without a catalog the levels are learned per procedure *and period*
+(:class:`~integrity_signals.features.fee_levels.FeeLevels`): a date where a
+procedure's usual amount changes for everyone (a new fee schedule) starts a new
+period, while an amount that only one officer charges is never a level; the
+change points found are listed in ``fee_changes_``. A round excess over a
+learned level is a multiple of ``round_unit`` or of the leading decimal unit of
+the procedure's smallest level, whichever is smaller (10 for fines of 22-74
+euros). With a catalog, the levels that fill in for procedures it has no fee
+for are learned over the whole period (amounts that make up at least
+``level_share`` of the procedure's cases).
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .fee_levels import FeeLevels
 from .peers import GroupedReference, at, credibility, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
@@ -117,8 +128,11 @@ class FeeFeatures(CaseTransformer):
         with np.errstate(invalid="ignore"):
             return np.where(charged >= high, high, low)
 
-    def _learned(self, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
+    def _learned(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
         """Nearest learned level at or below the amount (the lowest level if below all)."""
+        periods = getattr(self, "periods_", None)
+        if periods is not None:  # no catalog: the levels in force at submission
+            return periods.reference(p, charged, ctx.times("submitted_at"))
         if len(self.levels_) == 0:
             return np.full(len(p), np.nan)
         amount = np.where(np.isfinite(charged), np.round(charged), 0).astype(np.int64)
@@ -145,7 +159,7 @@ class FeeFeatures(CaseTransformer):
 
     def _compute_reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
         posted = self._posted(ctx, charged)
-        learned = self._learned(p, charged)
+        learned = self._learned(ctx, p, charged)
         reference = np.where(np.isnan(posted), learned, posted)
         return reference, np.isnan(posted) & ~np.isnan(learned)
 
@@ -165,6 +179,14 @@ class FeeFeatures(CaseTransformer):
             first_of_p = np.r_[True, np.diff(keys[order] // _SHIFT) != 0]
             is_mode[order[first_of_p]] = True
         self.levels_ = keys[(share >= self.level_share) | is_mode]
+        self.periods_ = None
+        if self.catalog is None:  # levels per procedure and period; change points shared by all
+            officers, _ = ctx.factorized("handler_id")
+            self.periods_ = FeeLevels(self.level_share).fit(
+                p, charged, ctx.times("submitted_at"), officers
+            )
+        levels = self.periods_ if self.periods_ is not None else FeeLevels(self.level_share)
+        self.fee_changes_ = levels.changes(self.procedures_.categories)
         reference, _ = self._reference(ctx, p, charged)
         rel = (charged - reference) / np.maximum(reference, _MIN_SCALE)
         self.excess_ref_ = GroupedReference(p, rel, n_p)
@@ -203,6 +225,9 @@ class FeeFeatures(CaseTransformer):
         iqr = at(self.fee_ref_.quantile(0.75) - self.fee_ref_.quantile(0.25), p)
         na = np.isnan(reference) | np.isnan(charged)
         unit = float(self.round_unit)
+        periods = getattr(self, "periods_", None)
+        if periods is not None:  # a learned level sets the scale of a round amount
+            unit = np.where(learned, periods.round_unit(p, unit), unit)
         return {
             "charged": charged,
             "fee_na": np.isnan(charged),
