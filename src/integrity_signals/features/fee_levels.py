@@ -9,8 +9,9 @@ is not:
 1. **Level.** An amount is a level of a procedure when, over its *span* (from
    the time the second officer first charged it to the time the second-last
    officer last charged it: "in force while at least two officers use it"),
-   it makes up at least ``level_share`` of the procedure's cases, and still
-   does with the officer who charged it most left out. An amount that one
+   it makes up at least ``level_share`` of the procedure's cases (counted
+   between the two uses that delimit the span), and still does with the
+   officer who charged it most left out. An amount that one
    officer charges is never a level, however often. The most common amount of
    each procedure is always a level. A procedure handled by one officer has
    its own amounts as levels.
@@ -158,7 +159,10 @@ class FeeLevels:
         c_top_p = _count_between(np.sort(po * _T + ts), top_po, lo, hi)
         c_top_k = _count_between(np.sort(ko * _T + ts), top_ko, lo, hi)
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = n_k_span / n_p_span
+            # the span starts and ends with uses of the amount: its share is measured
+            # inside them, or a rare amount would look common between two of its uses
+            share = np.maximum(n_k_span - 2, 0) / np.maximum(n_p_span - 2, 1)
+            share = np.where(n_p_span == n_k_span, 1.0, share)
             others = n_p_span - c_top_p
             loo = np.where(others > 0, (n_k_span - c_top_k) / np.maximum(others, 1), share)
         level = spanned & (n_k_span >= self.min_cases)
@@ -244,7 +248,9 @@ class FeeLevels:
         below = np.where((pos >= 0) & (keys[at] // _SHIFT == group), keys[at] % _SHIFT, -1)
         first = search(keys, group * _SHIFT, side="left")
         fat = np.minimum(first, len(keys) - 1)
-        lowest = np.where((first < len(keys)) & (keys[fat] // _SHIFT == group), keys[fat] % _SHIFT, -1)
+        lowest = np.where(
+            (first < len(keys)) & (keys[fat] // _SHIFT == group), keys[fat] % _SHIFT, -1
+        )
         return (np.where(below >= 0, below, np.nan).astype(np.float64),
                 np.where(lowest >= 0, lowest, np.nan).astype(np.float64))  # fmt: skip
 
@@ -269,16 +275,23 @@ class FeeLevels:
         return np.where(seen, np.where(np.isnan(below), lowest, below), np.nan)
 
     def round_unit(self, p: np.ndarray, default: float) -> np.ndarray:
-        """The unit of a round excess: ``default``, or the leading decimal unit of the
-        procedure's smallest positive level when that is smaller (fees in tens of euros
-        are never multiples of 10,000)."""
+        """The unit of a round excess over a learned level.
+
+        ``default`` (10,000 VND), unless the procedure's smallest positive level is
+        below a tenth of it: then the amounts are in another currency or scale
+        (fines of 22-74 euros, fees written in thousands of VND) and the unit is
+        that level's leading decimal unit (10 for 36 euros). Fees of 1,000 VND or
+        more keep the default.
+        """
         p = np.asarray(p, dtype=np.int64)
-        smallest = np.where((p >= 0) & (p < len(self.smallest_)),
-                            self.smallest_[np.clip(p, 0, max(len(self.smallest_) - 1, 0))]
-                            if len(self.smallest_) else np.nan, np.nan)  # fmt: skip
+        table = self.smallest_
+        seen = (p >= 0) & (p < len(table))
+        smallest = table[np.where(seen, p, 0)] if len(table) else np.full(len(p), np.nan)
+        smallest = np.where(seen, smallest, np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             leading = 10.0 ** np.floor(np.log10(smallest))
-        return np.where(np.isfinite(leading), np.minimum(leading, default), default)
+        rescaled = np.isfinite(leading) & (smallest < default / 10)
+        return np.where(rescaled, np.minimum(leading, default), default)
 
     def changes(self, procedures: pd.Index) -> pd.DataFrame:
         """One row per change point: procedure_id, the window (``window_from``,

@@ -14,8 +14,9 @@ Without a catalog the levels are learned per procedure *and period*
 procedure's usual amount changes for everyone (a new fee schedule) starts a new
 period, while an amount that only one officer charges is never a level; the
 change points found are listed in ``fee_changes_``. A round excess over a
-learned level is a multiple of ``round_unit`` or of the leading decimal unit of
-the procedure's smallest level, whichever is smaller (10 for fines of 22-74
+learned level is a multiple of ``round_unit``, or, where the procedure's
+smallest level is below a tenth of it (another currency, or amounts written in
+thousands), of that level's leading decimal unit (10 for fines of 22-74
 euros). With a catalog, the levels that fill in for procedures it has no fee
 for are learned over the whole period (amounts that make up at least
 ``level_share`` of the procedure's cases).
