@@ -24,6 +24,7 @@ Quarantine rules, event by event:
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +35,7 @@ import pandas as pd
 from .columns import ColumnMap
 from .events import EventLogSpec, _event_failures, check_event_columns, load_preset, roll_up
 from .exceptions import SchemaError
-from .io import RawTable, read_raw
+from .io import RawTable, _sniff_delimiter, read_raw
 from .schema import CASE_SCHEMA, RejectReason
 from .validation import REJECT_COLUMNS, CaseData, ValidationSummary, validate_table
 from .xes import is_xes, read_xes
@@ -42,6 +43,7 @@ from .xes import is_xes, read_xes
 __all__ = ["EventLogData", "EventLogSummary", "failure_table", "read_event_log"]
 
 _R = RejectReason
+_XES_RESOURCE = "org:resource"
 _MESSAGES = {
     _R.MISSING_VALUE: "{column} is empty; every event needs a case id, an activity and a time stamp",
     _R.UNPARSEABLE_DATE: (
@@ -184,15 +186,17 @@ def _duplicates(
 
 
 def _incomplete(
-    incomplete: np.ndarray, bad: np.ndarray, case_ids: pd.Series, rows: np.ndarray
+    incomplete: np.ndarray, bad_rows: pd.Series, case_ids: pd.Series, rows: np.ndarray
 ) -> pd.DataFrame:
-    """Rejects rows of the events whose case has a rejected event."""
+    """Rejects rows of the events whose case has a rejected event (``bad_rows``: the
+    rejected events' row numbers, indexed by case id)."""
     ids = case_ids.to_numpy(dtype=object)
-    bad_rows = pd.Series(rows[bad], index=ids[bad]).dropna()
-    listed = bad_rows.groupby(
-        level=0
-    ).agg(  # one string per broken case (few)
-        lambda r: ", ".join(str(x) for x in r.iloc[:5]) + (" ..." if len(r) > 5 else "")
+    listed = (
+        bad_rows.sort_values()
+        .groupby(level=0)
+        .agg(  # one string per broken case (few)
+            lambda r: ", ".join(str(x) for x in r.iloc[:5]) + (" ..." if len(r) > 5 else "")
+        )
     )
     pos = np.flatnonzero(incomplete)
     where = listed.reindex(ids[pos]).to_numpy(dtype=object)
@@ -224,6 +228,22 @@ def _case_rejects_by_event(
     )
     out["message"] = "case " + out["case_id"].astype(str) + ": " + message
     return out[REJECT_COLUMNS]
+
+
+def _malformed_cases(malformed: pd.DataFrame, at: int, spec: EventLogSpec) -> pd.DataFrame:
+    """The reader's malformed lines with the case id read from the line where it can be."""
+    if not len(malformed):
+        return malformed
+    delimiter = spec.delimiter
+
+    def case_of(line) -> str | None:
+        if not isinstance(line, str):
+            return None
+        fields = next(csv.reader([line], delimiter=delimiter or _sniff_delimiter(line)), [])
+        value = fields[at].strip() if len(fields) > at else ""
+        return value or None
+
+    return malformed.assign(case_id=[case_of(v) for v in malformed["value"]])  # a few lines
 
 
 def _spec(preset, options: dict) -> EventLogSpec:
@@ -319,8 +339,8 @@ dayfirst, encoding, delimiter
     spec = _spec(preset, options)
     raw = _read(source, spec)
     frame = raw.frame
-    if preset is None and resource is None and spec.resource not in frame.columns:
-        spec = replace(spec, resource=None)  # the XES standard resource is optional
+    if preset is None and resource is None and _XES_RESOURCE in frame.columns:
+        spec = replace(spec, resource=_XES_RESOURCE)  # the XES standard name, when present
     check_event_columns(frame.columns, spec)
     n, rows = len(frame), raw.row_numbers
     parsed, stamps, failures = _event_failures(frame, spec)
@@ -328,15 +348,20 @@ dayfirst, encoding, delimiter
     bad = np.zeros(n, dtype=bool)
     for pos, _, _ in failures:
         bad[pos] = True
-    tables = [raw.malformed, failure_table(frame, failures, rows, spec)]
+    malformed = _malformed_cases(raw.malformed, list(frame.columns).index(spec.case), spec)
+    tables = [malformed, failure_table(frame, failures, rows, spec)]
     copies, table = _duplicates(frame, np.flatnonzero(~bad), rows, case_ids)
     tables.append(table)
     # a case with a rejected event is not rolled up: its other events go too
-    broken = pd.unique(case_ids[bad].dropna())
-    incomplete = ~bad & case_ids.isin(broken).to_numpy()
+    bad_rows = pd.concat([
+        pd.Series(rows[bad], index=case_ids[bad].to_numpy(dtype=object)),
+        pd.Series(malformed["row"].to_numpy(), index=malformed["case_id"].to_numpy(dtype=object)),
+    ])  # fmt: skip
+    bad_rows = bad_rows[bad_rows.index.notna()]
+    incomplete = ~bad & case_ids.isin(bad_rows.index).to_numpy()
     incomplete[copies] = False
     if incomplete.any():
-        tables.append(_incomplete(incomplete, bad, case_ids, rows))
+        tables.append(_incomplete(incomplete, bad_rows, case_ids, rows))
     keep = ~bad & ~incomplete
     keep[copies] = False
     keep = np.flatnonzero(keep)

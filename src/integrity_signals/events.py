@@ -103,8 +103,10 @@ class EventLogSpec:
     case, activity, timestamp : str
         Event columns of the case id, the activity name and the time stamp.
         The defaults are the XES standard names (also those of pm4py's CSV export).
-    resource : str or None, default "org:resource"
+    resource : str or None
         Event column of the officer who did the step (None: no resource).
+        :func:`~integrity_signals.read_event_log` without a preset uses
+        ``org:resource`` when the log has it.
     start_activities, end_activities, supplement_activities : list of str
         Activities that receive a dossier, return its result, and ask the
         applicant for more documents.
@@ -134,7 +136,7 @@ class EventLogSpec:
     case: str = "case:concept:name"
     activity: str = "concept:name"
     timestamp: str = "time:timestamp"
-    resource: str | None = "org:resource"
+    resource: str | None = None
     start_activities: tuple[str, ...] = ()
     end_activities: tuple[str, ...] = ()
     supplement_activities: tuple[str, ...] = ()
@@ -410,7 +412,7 @@ def roll_up(
                                            return_counts=True)  # fmt: skip
         pair_case, pair_res = pair // n_res, pair % n_res
         best = np.lexsort((known[first_at], -counts, pair_case))  # most events, then first to act
-        lead = np.r_[True, pair_case[best][1:] != pair_case[best][:-1]]
+        lead = np.diff(pair_case[best], prepend=-1) != 0  # each case's first pair
         frequent = np.full(n_cases, -1, dtype=np.int64)
         frequent[pair_case[best][lead]] = pair_res[best][lead]
         handler = frequent
@@ -466,7 +468,7 @@ def _event_failures(
     for role, column in (("case", spec.case), ("activity", spec.activity)):
         p = parse_ids(frame[column])
         parsed[role] = (
-            pd.Series(p.values.to_pandas(), index=frame.index)
+            p.values.to_pandas().set_axis(frame.index)
             if len(frame)
             else (pd.Series([], dtype=object))
         )
@@ -482,7 +484,7 @@ def _event_failures(
     if spec.resource is not None:
         p = parse_ids(frame[spec.resource])
         parsed["resource"] = (
-            pd.Series(p.values.to_pandas(), index=frame.index)
+            p.values.to_pandas().set_axis(frame.index)
             if len(frame)
             else (pd.Series([], dtype=object))
         )
