@@ -12,6 +12,8 @@ the same cases. Reported per log, injection and seed:
   ``K`` riskiest, ``K`` = cases injected;
 - the injected officer's rank among the officers (``score_entities``), and
   whether the officer and how many of the injected cases are flagged;
+- the officer's events of the signal that counts the injection (slow, fast,
+  repeat_pair, excess_fee) against the number its case mix predicts;
 - without injection: cases and officers flagged (an honest background should
   flag nobody).
 
@@ -59,6 +61,8 @@ LOGS = {
 
 #: injection -> number of cases it plants
 INJECTIONS = {"slow": 30, "broker": 20, "same_day": 30, "overcharge": 60}
+#: injection -> the model's signal that counts its events (officer: observed against expected)
+SIGNAL = {"slow": "slow", "broker": "repeat_pair", "same_day": "fast", "overcharge": "excess_fee"}
 _DAY = np.timedelta64(1, "D")
 
 
@@ -185,6 +189,9 @@ def evaluate(data: isig.EventLogData, kind: str | None, seed: int) -> dict:
         "officer_flagged": bool(row["flagged"]),
         "injected_flagged": int((flags["flagged"].to_numpy() & hit).sum()),
         "officer_reasons": row["reasons"],
+        "signal": SIGNAL[kind],
+        "signal_observed": float(row[f"obs_{SIGNAL[kind]}"]),
+        "signal_expected": float(row[f"exp_{SIGNAL[kind]}"]),
     })  # fmt: skip
     return out
 
@@ -218,7 +225,8 @@ def main(argv=None) -> int:
                 print(f"  {kind:<10} seed {seed}: precision@{r['injected']} "
                       f"{r['precision_at_k']:.2f}, officer {r['officer']} rank "
                       f"{r['officer_rank']}{' flagged' if r['officer_flagged'] else ''}, "
-                      f"{r['injected_flagged']} injected flagged; {r['officer_reasons'][:90]}")  # fmt: skip
+                      f"{r['injected_flagged']} injected flagged; its {r['signal']} events "
+                      f"{r['signal_observed']:.0f} against {r['signal_expected']:.1f} expected")  # fmt: skip
     table = pd.DataFrame(rows)
     summary = table.groupby(["log", "injection"], sort=False).agg(
         precision_min=("precision_at_k", "min"),
@@ -226,6 +234,8 @@ def main(argv=None) -> int:
         worst_rank=("officer_rank", "max"),
         ranks=("officer_rank", lambda r: " ".join(str(x) for x in r)),
         officer_flagged=("officer_flagged", "sum"),
+        observed=("signal_observed", "mean"),
+        expected=("signal_expected", "mean"),
     )
     summary["meets_bar"] = (summary["precision_min"] >= 0.85) & (summary["worst_rank"] <= 3)
     print()

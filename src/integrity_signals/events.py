@@ -325,7 +325,7 @@ def _present(values: pd.Series) -> np.ndarray:
     """Non-empty values: not missing and not blank text."""
     mask = values.notna().to_numpy()
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-        text = values.astype("string")
+        text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
         mask = mask & (text.str.strip() != "").fillna(False).to_numpy(dtype=bool)
     return mask
 
@@ -354,6 +354,19 @@ def _ids(uniques: pd.Index, codes: np.ndarray) -> np.ndarray:
     return table[codes]  # -1 picks the trailing None
 
 
+def _time_order(c: np.ndarray, ts: np.ndarray, a: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Rows sorted by case, time, activity and resource: one sort of a composite key
+    (time stamps as dense ranks) where it fits in 62 bits, else a lexsort."""
+    if not len(c):
+        return np.zeros(0, dtype=np.int64)
+    rank = np.unique(ts, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    sizes = [int(c.max()) + 1, int(rank.max()) + 1, int(a.max()) + 1, int(r.max()) + 2]
+    if float(np.prod(np.asarray(sizes, dtype=np.float64))) >= 2.0**62:
+        return np.lexsort((r, a, ts, c))
+    key = ((c * sizes[1] + rank) * sizes[2] + a) * sizes[3] + (r + 1)
+    return np.argsort(key, kind="stable")
+
+
 def roll_up(
     case: pd.Series,
     activity: pd.Series,
@@ -376,9 +389,13 @@ def roll_up(
         _sorted_codes(resource) if resource is not None else (np.full(n, -1, np.int64), None)
     )
     attr_names = list(attributes)
-    attr_codes = [_sorted_codes(attributes[k])[0] for k in attr_names]
     # time order within a case; ties settled by values, never by the input's row order
-    order = np.lexsort((*reversed(attr_codes), r, a, ts, c))
+    order = _time_order(c, ts, a, r)
+    tied = (np.diff(c[order]) == 0) & (np.diff(ts[order]) == 0) & (np.diff(a[order]) == 0)
+    tied &= np.diff(r[order]) == 0
+    if attr_names and tied.any():  # identical steps at one time: their attributes decide
+        attr_codes = [_sorted_codes(attributes[k])[0] for k in attr_names]
+        order = np.lexsort((*reversed(attr_codes), r, a, ts, c))
     cs, as_, tss, rs = c[order], a[order], ts[order], r[order]
     n_cases = len(case_ids)
     n_events = np.bincount(cs, minlength=n_cases)
@@ -435,8 +452,13 @@ def roll_up(
         out["supplement_requests"] = np.bincount(
             cs[role_rows("supplement_activities")], minlength=n_cases
         )
-    distinct_steps = np.bincount(np.unique(cs * max(len(activities), 1) + as_)
-                                 // max(len(activities), 1), minlength=n_cases)  # fmt: skip
+    n_act = max(len(activities), 1)
+    if n_cases * n_act <= 4 * max(n, 1):  # a (case, activity) table, cheaper than a sort
+        done = np.zeros(n_cases * n_act, dtype=bool)
+        done[cs * n_act + as_] = True
+        distinct_steps = done.reshape(n_cases, n_act).sum(axis=1)
+    else:
+        distinct_steps = np.bincount(np.unique(cs * n_act + as_) // n_act, minlength=n_cases)
     out["n_events"] = n_events
     out["rework"] = n_events - distinct_steps
     out["last_activity"] = _ids(activities, as_[ends])

@@ -68,7 +68,7 @@ def read_xes(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     SchemaError
-        The file is not XML, is truncated, or holds no ``<log>``.
+        The file is not XML, is truncated, or holds no ``<event>``.
     """
     path = Path(path)
     if not path.is_file():
@@ -78,44 +78,38 @@ def read_xes(path: str | Path) -> pd.DataFrame:
     opener = gzip.open if compressed else open
     columns = _Columns()
     n = 0
-    stack: list[str] = []
-    trace_attrs: dict[str, str] = {}
-    trace_events: list[int] = []
-    event_attrs: dict[str, str] = {}
+    pending: list[int] = []  # events read since the last trace closed
     try:
         with opener(path, "rb") as fh:
-            for kind, elem in ET.iterparse(fh, events=("start", "end")):
+            for _, elem in ET.iterparse(fh, events=("end",)):
                 tag = _local(elem.tag)
-                if kind == "start":
-                    stack.append(tag)
-                    if tag == "trace":
-                        trace_attrs, trace_events = {}, []
-                    elif tag == "event":
-                        event_attrs = {}
-                    continue
-                stack.pop()
-                parent = stack[-1] if stack else ""
-                if tag in _VALUE_TAGS:
-                    key, value = elem.get("key"), elem.get("value")
-                    if key is not None and value is not None:
-                        if parent == "event":
-                            event_attrs[key] = value
-                        elif parent == "trace":
-                            trace_attrs[f"case:{key}"] = value
-                elif tag == "event":
-                    for key, value in event_attrs.items():
-                        columns.put(key, n, value)
-                    if "trace" in stack:
-                        trace_events.append(n)
+                if tag == "event":  # its attributes are its direct children, complete now
+                    for child in elem:
+                        key, value = child.get("key"), child.get("value")
+                        if (
+                            key is not None
+                            and value is not None
+                            and _local(child.tag) in _VALUE_TAGS
+                        ):
+                            columns.put(key, n, value)
+                    pending.append(n)
                     n += 1
                     elem.clear()
                 elif tag == "trace":
-                    for key, value in trace_attrs.items():
-                        for row in trace_events:
-                            columns.put(key, row, value)
+                    k = sum(1 for child in elem if _local(child.tag) == "event")
+                    mine, pending = pending[len(pending) - k :], []  # earlier: outside any trace
+                    for child in elem:
+                        key, value = child.get("key"), child.get("value")
+                        if (
+                            key is not None
+                            and value is not None
+                            and _local(child.tag) in _VALUE_TAGS
+                        ):
+                            for row in mine:
+                                columns.put(f"case:{key}", row, value)
                     elem.clear()
-                if tag not in _VALUE_TAGS and parent == "log":
-                    elem.clear()  # globals, extensions, classifiers: nothing to keep
+                elif tag in ("global", "extension", "classifier"):
+                    elem.clear()
     except ET.ParseError as exc:
         line, col = exc.position
         raise SchemaError(
