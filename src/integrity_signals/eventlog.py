@@ -168,8 +168,9 @@ def _duplicates(
     if not dup.any():
         return np.empty(0, dtype=np.int64), _empty()
     pos = candidates[dup]
-    hashes = pd.util.hash_pandas_object(frame.iloc[pos], index=False).to_numpy()
-    first = pd.Series(pos).groupby(hashes).transform("min").to_numpy()
+    copies = frame.iloc[pos]
+    group = copies.groupby(list(copies.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(pos).groupby(group).transform("min").to_numpy()
     later = pos != first
     pos, first = pos[later], first[later]
     table = pd.DataFrame(

@@ -342,13 +342,6 @@ def _first_rows(rows: np.ndarray, case: np.ndarray, n_cases: int, last: bool = F
     return out
 
 
-def _take(values: np.ndarray, rows: np.ndarray, fill):
-    out = values[np.maximum(rows, 0)]
-    if out.dtype.kind in "Mm":
-        return np.where(rows >= 0, out, np.datetime64("NaT", "ns"))
-    return np.where(rows >= 0, out, fill)
-
-
 def _ids(uniques: pd.Index, codes: np.ndarray) -> np.ndarray:
     table = np.append(np.asarray(uniques, dtype=object), None)
     return table[codes]  # -1 picks the trailing None
@@ -440,12 +433,11 @@ def roll_up(
             out["handler_by_activity"] = by_activity >= 0
         out["handler_id"] = _ids(resources, handler)
         if spec.start_activities:
-            out["receiver_id"] = _ids(resources, _take(rs, start_row, -1))
+            out["receiver_id"] = _ids(resources, np.where(start_row >= 0, rs[start_row], -1))
         out["n_officers"] = np.bincount(pair_case, minlength=n_cases)
-        k = rs[known]
-        same_case = cs[known][1:] == cs[known][:-1]
-        switch = same_case & (k[1:] != k[:-1])
-        out["handovers"] = np.bincount(cs[known][1:][switch], minlength=n_cases)
+        who, owner = rs[known], cs[known]  # events with a resource, in time order
+        switch = (owner[1:] == owner[:-1]) & (who[1:] != who[:-1])
+        out["handovers"] = np.bincount(owner[1:][switch], minlength=n_cases)
     if spec.start_activities:
         out["start_found"] = start_row >= 0
     if spec.supplement_activities:

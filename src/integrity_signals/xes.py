@@ -11,6 +11,7 @@ trace is cleared once its events are taken.
 
 from __future__ import annotations
 
+import gc
 import gzip
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -45,10 +46,18 @@ class _Columns:
         self.values: dict[str, list[str]] = {}
 
     def put(self, key: str, row: int, value: str) -> None:
+        rows = self.rows.get(key)
+        if rows is None:
+            rows = self.rows[key] = []
+            self.values[key] = []
+        rows.append(row)
+        self.values[key].append(value)
+
+    def put_many(self, key: str, rows: list[int], value: str) -> None:
         if key not in self.rows:
             self.rows[key], self.values[key] = [], []
-        self.rows[key].append(row)
-        self.values[key].append(value)
+        self.rows[key].extend(rows)
+        self.values[key].extend([value] * len(rows))
 
     def frame(self, n: int) -> pd.DataFrame:
         out = {}
@@ -79,34 +88,38 @@ def read_xes(path: str | Path) -> pd.DataFrame:
     columns = _Columns()
     n = 0
     pending: list[int] = []  # events read since the last trace closed
+    local: dict[str, str] = {}  # namespaced tag -> local name (a handful of distinct tags)
+
+    def name(tag: str) -> str:
+        found = local.get(tag)
+        if found is None:
+            found = local[tag] = _local(tag)
+        return found
+
+    def attributes(elem) -> list[tuple[str, str]]:
+        return [
+            (child.get("key"), child.get("value"))
+            for child in elem
+            if name(child.tag) in _VALUE_TAGS and "key" in child.attrib and "value" in child.attrib
+        ]
+
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small objects, no cycles: the collector would only rescan the heap
     try:
         with opener(path, "rb") as fh:
             for _, elem in ET.iterparse(fh, events=("end",)):
-                tag = _local(elem.tag)
+                tag = name(elem.tag)
                 if tag == "event":  # its attributes are its direct children, complete now
-                    for child in elem:
-                        key, value = child.get("key"), child.get("value")
-                        if (
-                            key is not None
-                            and value is not None
-                            and _local(child.tag) in _VALUE_TAGS
-                        ):
-                            columns.put(key, n, value)
+                    for key, value in attributes(elem):
+                        columns.put(key, n, value)
                     pending.append(n)
                     n += 1
                     elem.clear()
                 elif tag == "trace":
-                    k = sum(1 for child in elem if _local(child.tag) == "event")
+                    k = sum(1 for child in elem if name(child.tag) == "event")
                     mine, pending = pending[len(pending) - k :], []  # earlier: outside any trace
-                    for child in elem:
-                        key, value = child.get("key"), child.get("value")
-                        if (
-                            key is not None
-                            and value is not None
-                            and _local(child.tag) in _VALUE_TAGS
-                        ):
-                            for row in mine:
-                                columns.put(f"case:{key}", row, value)
+                    for key, value in attributes(elem):
+                        columns.put_many(f"case:{key}", mine, value)
                     elem.clear()
                 elif tag in ("global", "extension", "classifier"):
                     elem.clear()
@@ -118,6 +131,9 @@ def read_xes(path: str | Path) -> pd.DataFrame:
         ) from None
     except (OSError, EOFError) as exc:
         raise SchemaError(f"{path.name}: cannot read the file ({exc}).") from None
+    finally:
+        if collecting:
+            gc.enable()
     if n == 0:
         raise SchemaError(f"{path.name}: the XES file holds no <event>; nothing to read.")
     return columns.frame(n)

@@ -127,7 +127,7 @@ class FeeLevels:
         o = np.asarray(officer, dtype=np.int64)[known]
         n_p = int(p.max()) + 1 if p.size else 0
         if p.size == 0:
-            self._store(*(np.empty(0, dtype=np.int64) for _ in range(7)), np.zeros(0, np.int64))
+            self._store(*(np.empty(0, dtype=np.int64) for _ in range(7)))
             return self
         # amounts of each procedure (k) and officers' use of each amount (ko)
         k, k_row = _dense(p, amount)
@@ -208,11 +208,11 @@ class FeeLevels:
         group = group_base[lp[row]] + period
         self._store(
             np.unique(group * _SHIFT + amount[row]),
-            b_p, b_lo, b_hi, b_first, n_b, group_base, lp,
+            b_p, b_lo, b_hi, b_first, n_b, group_base,
         )  # fmt: skip
         self.period_levels_ = (lp[row], period, amount[row])  # procedure, period, level
 
-    def _store(self, keys, b_p, b_lo, b_hi, b_first, n_b, group_base, lp) -> None:
+    def _store(self, keys, b_p, b_lo, b_hi, b_first, n_b, group_base) -> None:
         self.keys_ = keys
         self.b_p_, self.b_lo_, self.b_hi_ = b_p, b_lo, b_hi
         self.b_first_, self.n_b_, self.group_base_ = b_first, n_b, group_base

@@ -51,6 +51,14 @@ class FeeFeatures(CaseTransformer):
     shrinkage : float, default 20
         Credibility constant for the per-procedure waiver rate.
 
+    Attributes
+    ----------
+    fee_changes_ : DataFrame
+        Without a catalog: one row per change of a procedure's fee levels that
+        the officers made together (``procedure_id``, ``window_from``,
+        ``window_to``, ``date``, ``levels_before``, ``levels_after``). Empty
+        with a catalog.
+
     Examples
     --------
     >>> import pandas as pd
