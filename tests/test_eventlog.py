@@ -281,3 +281,36 @@ def test_every_event_is_accounted_for_and_row_order_does_not_matter(rows, order_
         one = isig.cases_from_events(clean, **roles)
         other = isig.cases_from_events(clean.iloc[::-1], **roles)
         pd.testing.assert_frame_equal(one, other)
+
+
+def test_each_event_level_reason_has_its_message():
+    events = pd.DataFrame({
+        "case": ["A", "A", "B", "C", None],
+        "step": ["in", None, "in", "in", "in"],
+        "at": ["2025-03-03", "2025-03-04", "not a date", "1900-01-01", "2025-03-03"],
+    })  # fmt: skip
+    data = isig.read_event_log(events, case="case", activity="step", timestamp="at",
+                               constants={"procedure_id": "P", "unit_id": "U", "handler_id": "h"})  # fmt: skip
+    messages = data.rejects.set_index("row")["message"].to_dict()
+    assert messages[2] == (
+        "step is empty; every event needs a case id, an activity and a time stamp"
+    )
+    assert messages[3].startswith("at 'not a date' is not a date; write yyyy-mm-dd HH:MM")
+    assert messages[4] == "at '1900-01-01' is outside 1990-2099; correct the date"
+    assert messages[5].startswith("case is empty")
+    assert messages[1].startswith("case A has rejected events (rows 2)")
+    assert data.summary().by_reason.to_dict() == {
+        "implausible_date": 1,
+        "incomplete_case": 1,
+        "missing_value": 2,
+        "unparseable_date": 1,
+    }
+
+
+def test_a_truncated_gzip_xes_is_refused(tmp_path):
+    path = tmp_path / "cut.xes.gz"
+    path.write_bytes(gzip.compress(XES.encode())[:200])
+    with pytest.raises(
+        isig.SchemaError, match=r"cut.xes.gz: (cannot read the file|not well-formed)"
+    ):
+        read_xes(path)

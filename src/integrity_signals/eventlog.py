@@ -328,7 +328,7 @@ dayfirst, encoding, delimiter
     >>> import integrity_signals as isig
     >>> data = isig.read_event_log("receipt.xes.gz", "examples/presets/wabo.toml")  # doctest: +SKIP
     >>> print(data.summary())  # doctest: +SKIP
-    receipt.xes.gz: 8,577 events in, 8,577 in 1,434 cases (116 open), 0 rejected
+    receipt.xes.gz: 8,577 events in, 8,573 in 1,432 cases (105 open), 4 rejected
     """
     options = {
         "case": case, "activity": activity, "timestamp": timestamp, "resource": resource,
