@@ -581,3 +581,82 @@ def test_an_internal_error_exits_3_not_1(monkeypatch, capsys):
     assert main(["validate", "x.csv"]) == EXIT_INTERNAL == 3
     err = capsys.readouterr().err
     assert "internal error: KeyError" in err and "--debug" in err and err[-1] == "\n"
+
+
+# ------------------------------------------------------------------ event logs (--events)
+
+EVENTS = """case,step,at,who
+A,receive,2025-03-03 08:00,desk1
+A,return,2025-03-05 16:00,cb7
+B,receive,2025-03-04 08:00,desk1
+B,return,2025-03-04 07:00,cb8
+"""
+PRESET = """[events]
+case = "case"
+activity = "step"
+timestamp = "at"
+resource = "who"
+start_activities = ["receive"]
+end_activities = ["return"]
+handler_activity = ["return"]
+[constants]
+procedure_id = "P"
+unit_id = "U"
+[reader]
+dayfirst = false
+[calendar]
+country = "NL"
+"""
+
+
+@pytest.fixture
+def event_files(tmp_path):
+    events, preset = tmp_path / "events.csv", tmp_path / "preset.toml"
+    events.write_text(EVENTS, encoding="utf-8")
+    preset.write_text(PRESET, encoding="utf-8")
+    return events, preset
+
+
+def test_validate_an_event_log_counts_events(event_files, tmp_path, capsys):
+    events, preset = event_files
+    out = tmp_path / "rejects.csv"
+    code = main(["validate", str(events), "--events", str(preset), "--rejects", str(out)])
+    printed = capsys.readouterr().out
+    assert code == EXIT_QUARANTINED
+    assert "4 events in, 2 in 1 cases (0 open), 2 rejected" in printed
+    assert "event 4: case B: completed_at '2025-03-04 07:00:00' is before" in printed
+    rejects = pd.read_csv(out, encoding="utf-8-sig")
+    assert rejects["row"].tolist() == [3, 4] and set(rejects["case_id"]) == {"B"}
+
+
+def test_fit_and_score_an_event_log_with_the_presets_calendar(event_files, tmp_path, capsys):
+    events, preset = event_files
+    model = tmp_path / "m.joblib"
+    assert main(["fit", str(events), "--events", str(preset), "--model", str(model)]) == 1
+    err = capsys.readouterr().err
+    assert "2 of 4 events quarantined (2 completed_before_submitted)" in err
+    assert isig.RiskModel.load(model).calendar.country == "NL"
+    flags = tmp_path / "flags.csv"
+    code = main(["score", str(events), "--events", str(preset), "--model", str(model),
+                 "--out", str(flags), "--quiet"])  # fmt: skip
+    assert code == EXIT_QUARANTINED and len(pd.read_csv(flags)) == 1
+    assert (tmp_path / "flags.rejects.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--columns", "map.toml"], "--columns maps the headers of a case file"),
+        (["--catalog"], "--catalog and --events exclude each other"),
+    ],
+)
+def test_event_log_options_that_clash_exit_2(event_files, extra, message, capsys):
+    events, preset = event_files
+    assert main(["validate", str(events), "--events", str(preset), *extra]) == EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_preset_exits_2(event_files, capsys):
+    events, _ = event_files
+    assert main(["validate", str(events), "--events", "nope.toml"]) == EXIT_BAD_INPUT
+    assert "Event-log preset 'nope.toml' does not exist" in capsys.readouterr().err

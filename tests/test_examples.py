@@ -23,7 +23,7 @@ def run_example(name: str, folder, monkeypatch) -> str:
 
 
 def test_every_example_is_tested():
-    tested = {"quickstart.py", "monthly_batch.py", "vietnamese_export.py"}
+    tested = {"quickstart.py", "monthly_batch.py", "vietnamese_export.py", "real_logs.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -65,7 +65,26 @@ def test_vietnamese_export(tmp_path, monkeypatch, capsys):
         assert "33 rows in, 25 valid, 8 rejected" in printed
 
 
-@pytest.mark.parametrize("name", ["quickstart.py", "monthly_batch.py", "vietnamese_export.py"])
+REAL_LOGS = REPO.parent / "shared" / "data" / "real"
+
+
+@pytest.mark.skipif(not REAL_LOGS.is_dir(), reason=f"the shared real logs are not in {REAL_LOGS}")
+def test_real_logs(tmp_path, monkeypatch, capsys):
+    run_example("real_logs.py", tmp_path, monkeypatch)
+    printed = capsys.readouterr().out
+    assert "8,577 events in, 8,573 in 1,432 cases (105 open), 4 rejected" in printed
+    assert "52,217 events in, 52,217 in 1,199 cases (126 open), 0 rejected" in printed
+    assert "34,724 events in, 34,724 in 10,000 cases (0 open), 0 rejected" in printed
+    assert "fee levels that changed for everyone" in printed and "[22, 36]         [23]" in printed
+    assert "0 of 10,000 cases flagged; 0 of 14 officers flagged" in printed
+    for name in ("wabo", "bpic15", "fines"):
+        html = (tmp_path / "out" / f"{name}.html").read_text(encoding="utf-8")
+        assert html.startswith("<!DOCTYPE html>") and f"{name}:" in html
+
+
+@pytest.mark.parametrize(
+    "name", ["quickstart.py", "monthly_batch.py", "vietnamese_export.py", "real_logs.py"]
+)
 def test_examples_document_how_to_run_them(name):
     text = (EXAMPLES / name).read_text(encoding="utf-8")
     assert f"python examples/{name}" in text

@@ -5,6 +5,8 @@ Import as ``import integrity_signals as isig``; the public API is listed in ``__
 
 from .calendar import WorkCalendar
 from .catalog import CatalogData, read_catalog, validate_catalog
+from .eventlog import EventLogData, read_event_log
+from .events import EventLogSpec, cases_from_events, load_preset
 from .exceptions import IntegritySignalsError, ModelFileError, SchemaError
 from .features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from .io import read_cases
@@ -27,6 +29,8 @@ __all__ = [
     "CaseData",
     "CaseFeatures",
     "CatalogData",
+    "EventLogData",
+    "EventLogSpec",
     "FeeFeatures",
     "HandlerFeatures",
     "IntegritySignalsError",
@@ -38,12 +42,15 @@ __all__ = [
     "TimingFeatures",
     "WorkCalendar",
     "__version__",
+    "cases_from_events",
     "estimate_problem_rate",
     "inclusion_probabilities",
+    "load_preset",
     "plan_dossiers",
     "plan_inspections",
     "read_cases",
     "read_catalog",
+    "read_event_log",
     "simulate",
     "validate_cases",
     "validate_catalog",

@@ -91,7 +91,15 @@ def _reader_options(p: argparse.ArgumentParser, what: str = "the case file") -> 
     g.add_argument("--delimiter", help="CSV delimiter (default: sniffed from the header)")
     g.add_argument("--sheet", default=0, help="Excel sheet name or 0-based number (default 0)")
     g.add_argument(
-        "--tz", default="Asia/Ho_Chi_Minh", help="time zone for timestamps with an offset"
+        "--tz",
+        help="time zone for timestamps with an offset (default Asia/Ho_Chi_Minh, or the "
+        "event-log preset's)",
+    )
+    g.add_argument(
+        "--events",
+        metavar="PRESET",
+        help="the file is an event log (one row per step, CSV or .xes[.gz]): roll it up to "
+        "cases with this TOML preset (see examples/presets/)",
     )
 
 

@@ -37,6 +37,10 @@ class RejectReason(StrEnum):
     NEGATIVE_COUNT = "negative_count"
     UNKNOWN_CHANNEL = "unknown_channel"
     MALFORMED_ROW = "malformed_row"
+    # event logs only: an exact copy of an earlier event; an event whose case has a
+    # rejected event (a case is rolled up from all its events or not at all)
+    DUPLICATE_EVENT = "duplicate_event"
+    INCOMPLETE_CASE = "incomplete_case"
 
 
 #: Canonical filing channels and the written forms accepted for each (compared with

@@ -48,26 +48,63 @@ def sheet(value):
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
+#: Time zone of the case readers when ``--tz`` is not given.
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+
+
 def reader_options(args) -> dict:
     """The reader options of a command as keyword arguments of ``read_cases``."""
     return {
         "dayfirst": not args.monthfirst,
-        "tz": args.tz,
+        "tz": args.tz or DEFAULT_TZ,
         "encoding": args.encoding,
         "delimiter": args.delimiter,
         "sheet_name": sheet(args.sheet),
     }
 
 
+def read_input(path, args):
+    """A case file, or with ``--events PRESET`` an event log rolled up to cases.
+
+    For an event log the preset sets the time zone, day order, encoding and
+    delimiter; ``--tz``, ``--monthfirst``, ``--encoding`` and ``--delimiter``
+    override it when given.
+    """
+    events = getattr(args, "events", None)
+    if events is None:
+        from ..io import read_cases
+
+        return read_cases(path, args.columns, **reader_options(args))
+    from ..eventlog import read_event_log
+
+    if args.columns:
+        raise SchemaError(
+            "--columns maps the headers of a case file; with --events the preset's [events] and "
+            "[case_attributes] tables name the event columns. Leave out one of the two."
+        )
+    return read_event_log(
+        path,
+        events,
+        tz=args.tz,
+        dayfirst=False if args.monthfirst else None,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+    )
+
+
+def rows_word(data) -> str:
+    """What the input counts: events for an event log, rows for a case file."""
+    return "events" if hasattr(data, "n_events_in_cases") else "rows"
+
+
 def read_input_cases(args, progress):
     """Read and validate the CASES file with the reader options, as one progress step."""
-    from ..io import read_cases
-
     path = args.cases
     with progress.step("reading cases") as step:
-        data = read_cases(path, args.columns, **reader_options(args))
+        data = read_input(path, args)
         quarantined = f", {data.n_rejected:,} quarantined" if data.n_rejected else ""
-        step.note(f"{data.n_input:,} rows{quarantined}")
+        cases = f" in {len(data.cases):,} cases" if rows_word(data) == "events" else ""
+        step.note(f"{data.n_input:,} {rows_word(data)}{cases}{quarantined}")
     if len(data.cases) == 0:
         raise SchemaError(
             f"No valid rows in {str(path)!r} ({data.n_rejected:,} of {data.n_input:,} rejected). "

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from ._shared import EXIT_OK, EXIT_QUARANTINED, reader_options, sheet
+from ._shared import EXIT_OK, EXIT_QUARANTINED, read_input, rows_word, sheet
 
 
 def validate(args) -> int:
     from ..catalog import read_catalog
+    from ..exceptions import SchemaError
     from ..export import write_table
-    from ..io import read_cases
 
+    if args.catalog and args.events:
+        raise SchemaError("--catalog and --events exclude each other: a catalog is not a log.")
     if args.catalog:
         data = read_catalog(
             args.file,
@@ -19,14 +21,15 @@ def validate(args) -> int:
             sheet_name=sheet(args.sheet),
         )
     else:
-        data = read_cases(args.file, args.columns, **reader_options(args))
+        data = read_input(args.file, args)
+    word = rows_word(data) if not args.catalog else "rows"
     if not args.quiet:
         print(data.summary())
         if len(data.rejects):
             shown = data.rejects.head(args.show)
             print(f"first {len(shown)} problems:")
             for r in shown.itertuples(index=False):
-                print(f"  row {r.row}: {r.message}")
+                print(f"  {'event' if word == 'events' else 'row'} {r.row}: {r.message}")
     if args.rejects:
         path = write_table(data.rejects, args.rejects)
         if not args.quiet:

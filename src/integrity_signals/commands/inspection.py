@@ -16,6 +16,7 @@ from ._shared import (
     quarantine,
     read_input_cases,
     read_table,
+    rows_word,
     seed,
 )
 
@@ -137,7 +138,7 @@ def report(args) -> int:
             lang=args.lang,
         )
         step.note(str(path))
-    code = quarantine(data, args.out)
+    code = quarantine(data, args.out, what=rows_word(data))
     if not args.quiet:
         print(f"report written to {path}")
     return code

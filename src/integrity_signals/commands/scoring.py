@@ -17,6 +17,7 @@ from ._shared import (
     output_format,
     quarantine,
     read_input_cases,
+    rows_word,
     sibling,
 )
 
@@ -115,6 +116,8 @@ def fit(args) -> int:
         with progress.step("reading catalog") as step:
             catalog = read_catalog(args.catalog)
             step.note(f"{len(catalog.catalog):,} procedure rows")
+    if model.calendar is None and getattr(data, "calendar", None) is not None:
+        model.set_params(calendar=data.calendar)  # the event-log preset's [calendar]
     with progress.step("fitting") as step:
         model.fit(data, catalog=catalog)
         step.note(f"{len(data.cases):,} reference cases")
@@ -123,7 +126,7 @@ def fit(args) -> int:
         step.note(str(args.model))
     for reason, signals in _not_applicable(model).items():
         log.info("not applicable (%s): %s", reason, ", ".join(signals))
-    code = quarantine(data, args.model, what="case rows")
+    code = quarantine(data, args.model, what="case rows" if rows_word(data) == "rows" else "events")
     if catalog is not None:
         rejected = quarantine(
             catalog, args.model, what="catalog rows", suffix=".catalog-rejects.csv"
@@ -159,7 +162,7 @@ def score(args) -> int:
             step.note(f"{len(entities):,} {name}, {n:,} flagged")
         path = write_table(entities, sibling(args.out, f".{name}.{fmt}"), fmt)
         written.append((name, path, f"{len(entities):,} {name}, {n:,} flagged"))
-    code = quarantine(data, args.out)
+    code = quarantine(data, args.out, what=rows_word(data))
     if not args.quiet:
         print(f"scored with {args.model} (flagged: q-value <= {model.fdr:g})")
         for what, path, summary in written:

@@ -7,8 +7,19 @@ into force, while the counter charges the new one), the reference is the
 posted fee nearest at or below the amount charged: a fee that one of the two
 records allows is not an excess. Without either, the reference is the nearest
 *level* at or below the amount charged among the fees learned per procedure
-from the reference period (amounts that make up at least ``level_share`` of
-the procedure's cases, so a mid-year change of schedule gives two levels).
+from the reference period.
+
+Without a catalog the levels are learned per procedure *and period*
+(:class:`~integrity_signals.features.fee_levels.FeeLevels`): a date where a
+procedure's usual amount changes for everyone (a new fee schedule) starts a new
+period, while an amount that only one officer charges is never a level; the
+change points found are listed in ``fee_changes_``. A round excess over a
+learned level is a multiple of ``round_unit``, or, where the procedure's
+smallest level is below a tenth of it (another currency, or amounts written in
+thousands), of that level's leading decimal unit (10 for fines of 22-74
+euros). With a catalog, the levels that fill in for procedures it has no fee
+for are learned over the whole period (amounts that make up at least
+``level_share`` of the procedure's cases).
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
+from .fee_levels import FeeLevels
 from .peers import GroupedReference, KeyTable, PeerTails, UnitTails, at, search, shrunk_rate
 
 __all__ = ["FeeFeatures"]
@@ -44,6 +56,14 @@ class FeeFeatures(CaseTransformer):
         Excess amounts that are multiples of this (VND) count as round.
     shrinkage : float, default 20
         Credibility constant for the per-procedure waiver rate.
+
+    Attributes
+    ----------
+    fee_changes_ : DataFrame
+        Without a catalog: one row per change of a procedure's fee levels that
+        the officers made together (``procedure_id``, ``window_from``,
+        ``window_to``, ``date``, ``levels_before``, ``levels_after``). Empty
+        with a catalog.
 
     Examples
     --------
@@ -134,8 +154,11 @@ class FeeFeatures(CaseTransformer):
         with np.errstate(invalid="ignore"):
             return np.where(charged >= high, high, low)
 
-    def _learned(self, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
+    def _learned(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray) -> np.ndarray:
         """Nearest learned level at or below the amount (the lowest level if below all)."""
+        periods = getattr(self, "periods_", None)
+        if periods is not None:  # no catalog: the levels in force at submission
+            return periods.reference(p, charged, ctx.times("submitted_at"))
         if len(self.levels_) == 0:
             return np.full(len(p), np.nan)
         amount = np.where(np.isfinite(charged), np.round(charged), 0).astype(np.int64)
@@ -174,7 +197,7 @@ class FeeFeatures(CaseTransformer):
 
     def _compute_reference(self, ctx: CaseContext, p: np.ndarray, charged: np.ndarray):
         posted = self._posted(ctx, charged)
-        learned = self._learned(p, charged)
+        learned = self._learned(ctx, p, charged)
         reference = np.where(np.isnan(posted), learned, posted)
         return reference, np.isnan(posted) & ~np.isnan(learned)
 
@@ -194,6 +217,14 @@ class FeeFeatures(CaseTransformer):
             first_of_p = np.r_[True, np.diff(keys[order] // _SHIFT) != 0]
             is_mode[order[first_of_p]] = True
         self.levels_ = keys[(share >= self.level_share) | is_mode]
+        self.periods_ = None
+        if self.catalog is None:  # levels per procedure and period; change points shared by all
+            officers, _ = ctx.factorized("handler_id")
+            self.periods_ = FeeLevels(self.level_share).fit(
+                p, charged, ctx.times("submitted_at"), officers
+            )
+        levels = self.periods_ if self.periods_ is not None else FeeLevels(self.level_share)
+        self.fee_changes_ = levels.changes(self.procedures_.categories)
         reference, _ = self._reference(ctx, p, charged)
         rel = (charged - reference) / np.maximum(reference, _MIN_SCALE)
         self.units_ = Codebook(ctx.cases["unit_id"])
@@ -249,6 +280,9 @@ class FeeFeatures(CaseTransformer):
         iqr = at(self.fee_ref_.quantile(0.75) - self.fee_ref_.quantile(0.25), p)
         na = np.isnan(reference) | np.isnan(charged)
         unit = float(self.round_unit)
+        periods = getattr(self, "periods_", None)
+        if periods is not None:  # a learned level sets the scale of a round amount
+            unit = np.where(learned, periods.round_unit(p, unit), unit)
         own, listed, gap = self._posted_gap(ctx)
         _, gap_p, _ = self.gap_.tails(p, codes[1], gap)
         gap_na = np.isnan(gap)
