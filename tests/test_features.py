@@ -81,21 +81,46 @@ def test_allowed_days_from_due_date_or_catalog_and_lateness():
     assert f["timing__days_late"].iloc[1] == 0 and f["timing__allowed_na"].sum() == 0
 
 
-def test_peer_tails_and_robust_z_against_the_unit_peers():
+def test_peer_tails_against_the_other_officers_less_the_officers_habit():
     days = [f"2025-03-{d:02d}" for d in range(3, 8)]
     rows = [
         {"submitted_at": "2025-03-03 08:00", "completed_at": f"{days[i % 4 + 1]} 08:00"}
         for i in range(40)
     ]
-    rows.append(
-        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-03 09:00"}
-    )  # fast outlier
+    rows.append(  # a fast outlier, by another officer
+        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-03 09:00", "handler_id": "h2"}
+    )
     f = TimingFeatures().fit_transform(frame(rows))
     fast, z = f["timing__fast_p"].to_numpy(), f["timing__peer_z"].to_numpy()
-    assert fast[-1] == pytest.approx(1 / 42)  # faster than the 40 others: (0 + 1/2 + 1/2) / 42
+    # faster than h1's 40: rank (0 + 0 + 1) / 41 on the probit scale, less h2's own habit (its
+    # median there, shrunk by 1 / (1 + 20))
+    z_h2 = stats.norm.ppf(1 / 41)
+    assert fast[-1] == pytest.approx(stats.norm.cdf(z_h2 - z_h2 / 21))
     # median log(1+2) and IQR log(1+3) - log(1+1) of the reference: z = (log(1 + 1/24) - log 3) / (log 2 / 1.349)
     assert z[-1] == pytest.approx((np.log1p(1 / 24) - np.log(3)) / (np.log(2) / 1.349))
     assert f["timing__peer_median_wd"].iloc[0] == pytest.approx(2.5, abs=0.6)
+
+
+def test_an_officers_habit_is_not_a_finding_and_a_share_of_extreme_dossiers_is():
+    """A uniformly fast officer's dossiers are ordinary for it; one returning a fifth of its
+    dossiers at once has those as extreme as they are."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2025-03-03 08:00")
+
+    def dossiers(officer, scale, n=200):
+        took = rng.lognormal(np.log(3 * scale), 0.3, n)
+        return [{"handler_id": officer, "submitted_at": start,
+                 "completed_at": start + pd.Timedelta(days=float(d))} for d in took]  # fmt: skip
+
+    rows = dossiers("peer1", 1.0) + dossiers("peer2", 1.0) + dossiers("fast", 0.5)
+    mixed = dossiers("mixed", 1.0)
+    for r in mixed[:40]:  # a fifth returned the same morning
+        r["completed_at"] = start + pd.Timedelta(hours=2)
+    f = TimingFeatures().fit_transform(frame(rows + mixed))
+    p = f["timing__fast_p"].to_numpy()
+    fast, mixed_p = p[400:600], p[600:]
+    assert (fast <= 0.05).mean() < 0.1  # the habit is removed: about as many events as anyone
+    assert (mixed_p[:40] <= 0.05).all() and (mixed_p[40:] <= 0.05).mean() < 0.1
 
 
 def test_queue_jump_counts_earlier_dossiers_still_open():
@@ -121,29 +146,32 @@ def test_supplement_requests_against_peer_rate():
     cases["supplement_requests"] = cases["supplement_requests"].astype("Int64")
     f = TimingFeatures().fit_transform(cases)
     assert f["timing__supplements_expected"].iloc[0] == pytest.approx(3 / 31)
-    assert f["timing__supplements_p"].iloc[-1] == pytest.approx(1 / 32)  # (0 + 1/2 + 1/2) / 32
-    assert f["timing__supplements_p"].iloc[0] == pytest.approx((1 + 15 + 0.5) / 32)
+    # the most requests of all 31: (0 greater + 1 equal + 1) / 32; ties count against the case
+    assert f["timing__supplements_p"].iloc[-1] == pytest.approx(2 / 32)
+    assert f["timing__supplements_p"].iloc[0] == pytest.approx((1 + 30 + 1) / 32)
 
 
-def test_completions_at_night_or_on_holidays_are_rare():
+def test_completions_late_at_night_or_on_holidays():
     rows = [
         {"submitted_at": "2025-03-03 08:00", "completed_at": f"2025-03-{d:02d} 10:00"}
         for d in (4, 5, 6, 7) * 10
     ]
     rows += [
         {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-05 23:00"},
-        {
-            "submitted_at": "2025-04-28 08:00",
-            "completed_at": "2025-04-30 10:00",
-        },  # Reunification Day
+        {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-05 17:00"},  # last hour
+        {"submitted_at": "2025-04-28 08:00", "completed_at": "2025-04-30 10:00"},  # a holiday
     ]
     f = TimingFeatures().fit_transform(frame(rows))
-    assert f["timing__off_hours"].tolist()[-2:] == [1, 0]
-    assert f["timing__non_workday"].tolist()[-2:] == [0, 1]
+    assert f["timing__off_hours"].tolist()[-3:] == [1, 0, 0]
+    assert f["timing__non_workday"].tolist()[-3:] == [0, 0, 1]
+    # depth: hours into the last office hour (16:30) and after it, on working days only
+    assert f["timing__off_time_depth"].tolist()[-3:-1] == [6.5, 0.5]
     p = f["timing__off_time_p"].to_numpy()
-    # two hours seen once each: P(rarer) + P(as rare) / 2 = 0 + (2 / 42) / 2
-    assert p[-1] == pytest.approx(1 / 42) and p[-2] == pytest.approx(1 / 42)
-    assert p[0] > 0.5
+    # among 42 working-day completions: the latest (0 + 1 + 1) / 43, the next (1 + 1 + 1) / 43
+    assert p[-3] == pytest.approx(2 / 43) and p[-2] == pytest.approx(3 / 43)
+    assert np.isnan(p[-1]) and p[0] == 1.0
+    nonwork = f["timing__non_workday_p"].to_numpy()
+    assert nonwork[-1] == pytest.approx(1 / 43) and nonwork[0] == 1.0  # the reference's share
 
 
 # ------------------------------------------------------------------ fees
@@ -169,10 +197,10 @@ def test_fee_excess_free_procedure_and_waiver():
     assert f["fees__charged_on_free"].tolist() == [0, 0, 0, 1, 0, 0]
     assert f["fees__waived"].tolist() == [0, 0, 1, 0, 0, 0]
     assert f["fees__excess_round"].tolist() == [0, 1, 0, 1, 0, 0]
-    assert f["fees__waiver_p"].iloc[2] == pytest.approx(
-        (1 + 20 * 0.25) / (4 + 20)
-    )  # shrunk to overall
-    assert f["fees__excess_p"].iloc[1] == pytest.approx(1 / 5)  # the biggest of 4: (0 + .5 + .5)/5
+    # the procedure's exemption rate among the *other* officers' paid cases (none here), shrunk
+    # to the overall rate, 1 of 4
+    assert f["fees__waiver_p"].iloc[2] == pytest.approx(0.25)
+    assert f["fees__excess_p"].iloc[1] == pytest.approx(2 / 5)  # the biggest of 4: (0 + 1 + 1)/5
 
 
 def test_learned_fee_levels_without_a_posted_fee():

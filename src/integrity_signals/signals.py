@@ -87,24 +87,24 @@ def _pct(share, lang: str) -> str:
 def _fast(g, when, lang):
     d, peers = g["timing__duration_wd"], g["timing__peer_median_wd"]
     if lang == "vi":
-        return f"trả kết quả sau {_days(d, lang)}; hồ sơ cùng loại mất {_n(peers, lang)}"
-    return f"returned in {_days(d, lang)}; peers take {_n(peers, lang)}"
+        return f"trả kết quả sau {_days(d, lang)}, hồ sơ cùng loại mất {_n(peers, lang)}"
+    return f"returned in {_days(d, lang)}, peers take {_n(peers, lang)}"
 
 
 def _slow(g, when, lang):
     d, peers, late = g["timing__duration_wd"], g["timing__peer_median_wd"], g["timing__days_late"]
     if np.isfinite(d):
         text = (
-            f"xử lý mất {_days(d, lang)}; hồ sơ cùng loại mất {_n(peers, lang)}"
+            f"xử lý mất {_days(d, lang)}, hồ sơ cùng loại mất {_n(peers, lang)}"
             if lang == "vi"
-            else f"took {_days(d, lang)}; peers take {_n(peers, lang)}"
+            else f"took {_days(d, lang)}, peers take {_n(peers, lang)}"
         )
     else:
         age = g["timing__pending_age_wd"]
         text = (
-            f"còn tồn đọng sau {_days(age, lang)}; hồ sơ cùng loại mất {_n(peers, lang)}"
+            f"còn tồn đọng sau {_days(age, lang)}, hồ sơ cùng loại mất {_n(peers, lang)}"
             if lang == "vi"
-            else f"still open after {_days(age, lang)}; peers take {_n(peers, lang)}"
+            else f"still open after {_days(age, lang)}, peers take {_n(peers, lang)}"
         )
     if late > 0.05:
         text += f" (trễ hạn {_n(late, lang)} ngày)" if lang == "vi" else f" ({_n(late, lang)} days late)"
@@ -121,8 +121,8 @@ def _queue_jump(g, when, lang):
 def _supplements(g, when, lang):
     k, peers = g["timing__supplements"], g["timing__supplements_expected"]
     if lang == "vi":
-        return f"{_n(k, lang)} lần yêu cầu bổ sung giấy tờ; bình quân hồ sơ cùng loại {_n(peers, lang, 2)}"
-    return f"{_n(k, lang)} request{'' if k == 1 else 's'} for more documents; peers average {_n(peers, lang, 2)}"
+        return f"{_n(k, lang)} lần yêu cầu bổ sung giấy tờ, bình quân hồ sơ cùng loại {_n(peers, lang, 2)}"
+    return f"{_n(k, lang)} request{'' if k == 1 else 's'} for more documents, peers average {_n(peers, lang, 2)}"
 
 
 def _off_time(g, when, lang):
@@ -157,8 +157,8 @@ def _excess_fee(g, when, lang):
 def _waiver(g, when, lang):
     ref, rate = g["fees__reference"], g["fees__waiver_p"]
     if lang == "vi":
-        return f"miễn khoản phí {_money(ref, lang)}; hồ sơ cùng loại được miễn {_pct(rate, lang)}"
-    return f"fee of {_money(ref, lang)} waived; peers waive {_pct(rate, lang)} of these"
+        return f"miễn khoản phí {_money(ref, lang)}, hồ sơ cùng loại được miễn {_pct(rate, lang)}"
+    return f"fee of {_money(ref, lang)} waived, peers waive {_pct(rate, lang)} of these"
 
 
 def _repeat_pair(g, when, lang):

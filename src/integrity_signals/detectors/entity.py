@@ -109,9 +109,9 @@ class EntityRateTest:
         """Learn the null's scale and ``tau^2`` per signal from the reference entities.
 
         The scale recentres the expected counts on the typical entity (the
-        median of ``(O + 1/2) / (E + 1/2)``): where the peer model is
-        conservative or generous for every entity alike, this corrects it,
-        and a few deviant entities cannot move a median.
+        median of ``(O + 1/2) / (E + 1/2)``, at least 1): where the peer model
+        is generous for every entity alike, this corrects it, and a few
+        deviant entities cannot move a median.
         """
         d = np.ones_like(expected) if design is None else design
         o, e = observed / d, expected / d
@@ -121,7 +121,10 @@ class EntityRateTest:
             use = e[:, j] >= _SCALE_MIN_EXPECTED  # a ratio needs a few expected events to mean much
             if use.sum() >= 5:
                 ratio = (o[use, j] + 0.5) / (e[use, j] + 0.5)
-                self.scale_[j] = float(np.clip(np.median(ratio), 0.05, 20.0))
+                # upwards only: a peer model that under-predicts for everyone is corrected; one
+                # that over-predicts stays conservative (a median of entities where a practice is
+                # rare would otherwise shrink the expectations of the units that have it)
+                self.scale_[j] = float(np.clip(np.median(ratio), 1.0, 20.0))
         scaled = e * self.scale_
         self.tau2_ = np.array([_tau2(o[:, j], scaled[:, j], self.min_expected) for j in range(k)])
         return self

@@ -137,7 +137,7 @@ def contextual_p(p: np.ndarray, chance: np.ndarray, alpha: float, kind: str) -> 
     >>> round(float(contextual_p(np.array(0.001), np.array(0.05), 0.05, "tail")), 6)
     0.001
     >>> round(float(contextual_p(np.array(0.001), np.array(0.5), 0.05, "tail")), 3)  # a habit
-    0.058
+    0.074
     >>> float(contextual_p(np.array(0.0004), np.array(0.3), 0.25, "occurrence"))
     0.3
     """

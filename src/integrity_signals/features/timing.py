@@ -305,12 +305,19 @@ class TimingFeatures(CaseTransformer):
         basic = self._basic(ctx)
         y = np.log1p(basic["duration"])
         # durations: each case's rank among the other officers' durations of the procedure, on the
-        # probit scale, less its officer's habit (the officer's median there, shrunk): a fast
+        # probit scale, less its officer's habit on that procedure (the officer's median there,
+        # shrunk towards its median over all procedures, itself shrunk towards 0): a fast
         # officer's fast dossiers are ordinary for it, a share of dossiers returned at once is not
         self.duration_p_ = GroupedReference(p, y, n_p)
         self.duration_ = PeerTails(p, o, y)
         z = ndtri(self.duration_.tails(p, o, y)[0])
         self.habit_ = _shrunk_medians(o, z, len(self.peers_.officers), k)
+        po = np.where((p >= 0) & (o >= 0), (p << 21) + o, -1)
+        distinct = unique_sorted(po[po >= 0])
+        self.habit_pairs_ = KeyTable(distinct, np.arange(len(distinct)))
+        at_pair = self.habit_pairs_.position(po)
+        own = _shrunk_medians(at_pair, z - _at(self.habit_, o), len(distinct), k)
+        self.habit_pairs_ = KeyTable(distinct, own)
         self.jump_ = PeerTails(p, o, self._queue(ctx, basic["pending"])["share"], leave_out=False)
         x = ctx.numbers("supplement_requests")
         self.supplements_ = PeerTails(p, o, x, leave_out=False)
@@ -350,7 +357,8 @@ class TimingFeatures(CaseTransformer):
         basic = self._basic(ctx)
         pending = basic["pending"]
         y = np.log1p(basic["duration"])
-        habit = np.nan_to_num(_at(self.habit_, o))
+        po = np.where((p >= 0) & (o >= 0), (p << 21) + o, -1)
+        habit = np.nan_to_num(_at(self.habit_, o)) + np.nan_to_num(self.habit_pairs_.get(po))
         low, high, others = self.duration_.tails(p, o, y)
         _, high_age, others_age = self.duration_.tails(p, o, np.log1p(basic["age"]))
         fast = ndtr(ndtri(low) - habit)  # the habit (< 0: fast) moves the officer's own centre
