@@ -92,10 +92,12 @@ def test_peer_tails_against_the_other_officers_less_the_officers_habit():
     )
     f = TimingFeatures().fit_transform(frame(rows))
     fast, z = f["timing__fast_p"].to_numpy(), f["timing__peer_z"].to_numpy()
-    # faster than h1's 40: rank (0 + 0 + 1) / 41 on the probit scale, less h2's own habit (its
-    # median there, shrunk by 1 / (1 + 20))
+    # faster than h1's 40: rank (0 + 0 + 1) / 41 on the probit scale, less h2's own habit: its
+    # median over all procedures shrunk by 1 / (1 + 20), plus its median on this procedure less
+    # that, shrunk by 1 / (1 + 20) again
     z_h2 = stats.norm.ppf(1 / 41)
-    assert fast[-1] == pytest.approx(stats.norm.cdf(z_h2 - z_h2 / 21))
+    habit = z_h2 / 21 + (z_h2 - z_h2 / 21) / 21
+    assert fast[-1] == pytest.approx(stats.norm.cdf(z_h2 - habit))
     # median log(1+2) and IQR log(1+3) - log(1+1) of the reference: z = (log(1 + 1/24) - log 3) / (log 2 / 1.349)
     assert z[-1] == pytest.approx((np.log1p(1 / 24) - np.log(3)) / (np.log(2) / 1.349))
     assert f["timing__peer_median_wd"].iloc[0] == pytest.approx(2.5, abs=0.6)
@@ -181,7 +183,8 @@ def test_fee_excess_free_procedure_and_waiver():
     cases = frame(
         [
             {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 50_000},
-            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 150_000},
+            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 150_000,
+             "handler_id": "h2"},
             {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 0},
             {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 20_000},
             {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 0},
@@ -197,10 +200,11 @@ def test_fee_excess_free_procedure_and_waiver():
     assert f["fees__charged_on_free"].tolist() == [0, 0, 0, 1, 0, 0]
     assert f["fees__waived"].tolist() == [0, 0, 1, 0, 0, 0]
     assert f["fees__excess_round"].tolist() == [0, 1, 0, 1, 0, 0]
-    # the procedure's exemption rate among the *other* officers' paid cases (none here), shrunk
-    # to the overall rate, 1 of 4
-    assert f["fees__waiver_p"].iloc[2] == pytest.approx(0.25)
-    assert f["fees__excess_p"].iloc[1] == pytest.approx(2 / 5)  # the biggest of 4: (0 + 1 + 1)/5
+    # the procedure's exemption rate among the *other* officers' paid cases (h2: none waived of 1),
+    # shrunk to the overall rate, 1 of 4
+    assert f["fees__waiver_p"].iloc[2] == pytest.approx(5 / 21)  # h2: 0 of 1, and 20 x 1/4
+    # against the other officer's three: beyond all of them, (0 + 0 + 1) / 4
+    assert f["fees__excess_p"].iloc[1] == pytest.approx(1 / 4)
 
 
 def test_learned_fee_levels_without_a_posted_fee():

@@ -117,10 +117,12 @@ def test_the_fines_tariff_revision_is_a_change_of_level_for_everyone(fines_model
 
 
 @needs_logs
-def test_honest_fines_officers_are_not_flagged(fines_model, logs):
+def test_honest_fines_officers_are_not_flagged_for_the_tariff_revision(fines_model, logs):
     flags = fines_model.score(logs["fines"])
     officers = fines_model.score_entities(logs["fines"])
-    assert not officers["flagged"].any() and not flags["flagged"].any()
+    assert not flags["flagged"].any()
+    assert officers["obs_excess_fee"].sum() == 0  # the new tariff is a level, not an excess
+    assert not officers["reasons"].str.contains("fee").any()
     assert not flags["reasons"].str.contains("above the").any()
 
 

@@ -230,7 +230,7 @@ class FeeFeatures(CaseTransformer):
         self.units_ = Codebook(ctx.cases["unit_id"])
         self.officers_ = Codebook(ctx.cases["handler_id"])
         codes = self._codes(ctx, p)
-        self.excess_ = PeerTails(p, codes[2], rel, leave_out=False)
+        self.excess_ = PeerTails(p, codes[2], rel)
         self.gap_ = UnitTails(p, codes[1], self._posted_gap(ctx)[2], float(self.shrinkage))
         # waivers: each procedure's exemption rate, and each officer's part of it (left out)
         paid = (p >= 0) & (reference > 0) & np.isfinite(charged)
@@ -269,7 +269,7 @@ class FeeFeatures(CaseTransformer):
         reference, learned = self._reference(ctx, p, charged)
         excess = charged - reference
         rel = excess / np.maximum(reference, _MIN_SCALE)
-        # against the procedure's excesses (the same excess is an event for every officer)
+        # against the other officers' excesses on the procedure
         _, excess_p, _ = self.excess_.tails(p, codes[2], rel)
         excess_p = np.where(
             np.isfinite(rel) & np.isnan(excess_p), 0.5, excess_p
