@@ -11,10 +11,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from integrity_signals.estimation import _wilson_interval, estimate_problem_rate
 from integrity_signals.exceptions import SchemaError
 from integrity_signals.planning import (
-    _wilson_interval,
-    estimate_problem_rate,
     inclusion_probabilities,
     plan_dossiers,
     plan_inspections,

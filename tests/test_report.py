@@ -27,7 +27,7 @@ TOP_CASES = 20
 WORDS = {
     "en": ["Risk report", "Summary", "How to read this report", "Signal coverage",
            "Ranked officers", "Ranked units", "Inspection plan", "Distributions", "Top dossiers",
-           "Risk score", "Reasons", "Officer", "Unit", "Inclusion probability", "Evidence",
+           "Risk score", "Reasons", "Officer", "Unit", "Chance of selection", "Evidence",
            "a reason to look, not proof", "−log10", "5%"],
     "vi": ["Báo cáo rủi ro", "Tóm tắt", "Cách đọc báo cáo", "Phạm vi tín hiệu", "Xếp hạng cán bộ",
            "Xếp hạng đơn vị", "Kế hoạch thanh tra", "Phân bố", "Hồ sơ rủi ro cao nhất",
@@ -101,10 +101,11 @@ def test_content_matches_the_model(job):
     for officer in job["plan"]["handler_id"]:
         assert officer in text
     assert "ngẫu nhiên" in text and "theo rủi ro" in text  # selected_by, translated
-    for s in SIGNALS:  # the coverage table lists every signal by its code
-        assert f"<code>{s.name}</code>" in page
-    # the riskiest dossiers, each with its explain() evidence folded in <details>
-    assert page.count("<details>") == TOP_CASES
+    for s in SIGNALS:  # the coverage table lists every signal (its code only as data)
+        assert f'data-signal="{s.name}"' in page and f"<code>{s.name}</code>" not in page
+    # the riskiest dossiers and the plan's, each with its explain() evidence folded in <details>
+    pulled = isig.plan_dossiers(job["plan"], flags)["case_id"]
+    assert TOP_CASES <= page.count("<details>") <= TOP_CASES + len(pulled)
     top = flags["case_id"].iloc[1]
     n_records = len(job["model"].explain(top, data=job["data"]))
     assert f"Bằng chứng ({n_records} mục)" in text
@@ -156,11 +157,12 @@ def test_custom_title_and_write_report(job, tmp_path):
         officers=job["officers"],
         units=job["model"].score_entities(job["data"], level="unit_id"),
         plan=job["plan"],
-        title="Q3 <draft> & review",
+        title="Q3 <draft> & review </style><script>",
         top_cases=0,
     )
     page = path.read_text(encoding="utf-8")
-    assert isinstance(path, Path) and "<title>Q3 &lt;draft&gt; &amp; review</title>" in page
+    assert isinstance(path, Path) and "<title>Q3 &lt;draft&gt; &amp; review" in page
+    assert page.count("</style>") == 1 and "<script" not in page  # the running head is escaped
     assert "<details>" not in page
 
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import SchemaError
-from .labels import label_key
 from .schema import TableSchema
+from .textkeys import label_key
 
 __all__ = ["ColumnMap", "load_column_map", "resolve_columns"]
 

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .labels import label_key
+from .textkeys import label_key
 
 __all__ = [
     "Parsed",
