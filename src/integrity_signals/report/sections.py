@@ -36,15 +36,14 @@ def _not_applicable(coverage: dict, text, lang) -> list[str]:
 
 
 def _missing_columns(columns, text, lang) -> str:
-    return text["missing_columns"].format(
-        columns=", ".join(f"{column_label(c, lang)} ({c})" for c in columns)
-    )
+    return text["missing_columns"].format(columns=", ".join(column_label(c, lang) for c in columns))
 
 
 def _facts(batch, coverage: dict, text, lang) -> Markup:
     """Rows read, scored and quarantined by reason; the period; signals not applicable."""
     cases = batch.cases
-    rejected = batch.rejects.drop_duplicates("row")["reason"].value_counts()
+    rejected = batch.rejects.drop_duplicates("row")["reason"].astype(str).value_counts()
+    rejected = rejected.sort_index().sort_values(ascending=False, kind="stable")
     quarantined = format_number(batch.n_rejected, lang)
     if batch.n_rejected:
         by_reason = "; ".join(
