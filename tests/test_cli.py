@@ -33,7 +33,7 @@ def test_validate_sample_reports_bad_rows_and_exits_1(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == EXIT_QUARANTINED == 1
     assert "33 rows in, 25 valid, 8 rejected" in printed
-    assert "unknown_channel" in printed and "row 26: channel 'Fax'" in printed
+    assert "unknown filing channel" in printed and "row 26: channel 'Fax'" in printed
     rejects = pd.read_csv(out, encoding="utf-8-sig")
     assert len(rejects) == 8 and rejects["row"].tolist()[:2] == [21, 22]
     assert rejects.loc[rejects["reason"] == "negative_amount", "value"].iloc[0] == "'-6.000"
@@ -82,7 +82,7 @@ def test_catalog_mode(tmp_path, capsys):
     path = tmp_path / "cat.csv"
     path.write_text("Mã thủ tục,Thời hạn giải quyết,Lệ phí\nKS01,3,0\nKS01,4,0\n", encoding="utf-8")
     assert main(["validate", str(path), "--catalog"]) == 1
-    assert "duplicate_id" in capsys.readouterr().out
+    assert "repeated id" in capsys.readouterr().out
 
 
 def test_console_script_help_has_an_example():
@@ -231,7 +231,7 @@ def test_score_quarantines_bad_rows_exits_1_and_counts_add_up(province, tmp_path
     rejects = pd.read_csv(tmp_path / "out" / "flags.rejects.csv", encoding="utf-8-sig")
     assert len(flags) + rejects["row"].nunique() == n
     err = capsys.readouterr().err
-    assert "3 of 4,000 rows quarantined (2 duplicate_id, 1 negative_amount)" in err
+    assert "3 of 4,000 rows quarantined (2 repeated id, 1 negative amount)" in err
     assert "flags.rejects.csv" in err
 
 
@@ -414,7 +414,7 @@ def test_plan_without_seed_prints_the_one_drawn(scored, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--budget", "999"], "The 'budget' parameter of plan_inspections must be at most"),
+        (["--budget", "999"], "error: --budget 999 is more than the"),
         (["--budget", "2", "--entities", "no/such.csv"], "does not exist"),
     ],
 )
@@ -452,7 +452,7 @@ def test_report_writes_html(province, tmp_path, lang, capsys):
     assert main([*args, "--lang", lang, "--seed", "0"]) == EXIT_OK
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html
-    assert "writing report ..." in capsys.readouterr().err
+    assert ("writing report ..." if lang == "en" else "ghi báo cáo ...") in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- CSV injection

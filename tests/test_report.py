@@ -293,7 +293,7 @@ def test_the_report_states_rows_read_scored_and_quarantined(job):
     assert f"Số dòng đã đọc {n_in}" in text
     assert f"Được chấm điểm {len(data.cases):,}".replace(",", ".") in text
     assert (
-        "Bị loại (không chấm điểm) 4: 2 trùng mã hồ sơ; 1 ngày trả trước ngày tiếp nhận; "
+        "Bị loại (không chấm điểm) 4: 2 trùng mã; 1 ngày trả trước ngày tiếp nhận; "
         "1 số tiền âm" in text
     )  # fmt: skip  (by count, then by reason code)
     assert "Kỳ dữ liệu (ngày tiếp nhận)" in text and "Tín hiệu không áp dụng" in text

@@ -116,7 +116,9 @@ def _check_columns(df: pd.DataFrame, needed, param: str, func: str, what: str = 
                 func,
                 f"a frame with the columns {list(needed)}{what}",
                 f"one without {missing} (columns {[str(c) for c in df.columns]})",
-            )
+            ),
+            code="missing_columns",
+            params={"param": param, "missing": missing, "columns": [str(c) for c in df.columns]},
         )
 
 
@@ -138,8 +140,11 @@ def _entity_level(df: pd.DataFrame, level, func: str) -> str:
                     f"a frame with an entity id column ({' or '.join(map(repr, LEVELS))})",
                     f"columns {[str(c) for c in df.columns]}",
                     " Name the id column with level=.",
-                )
-            )
+                ),
+                code="missing_columns",
+                params={"param": "entity_scores", "missing": ["handler_id or unit_id"],
+                        "columns": [str(c) for c in df.columns]},
+            )  # fmt: skip
         return found[0]
     if not isinstance(level, str) or level not in df.columns:
         raise ValueError(
@@ -162,7 +167,9 @@ def _check_entities(df: pd.DataFrame, level: str, func: str) -> None:
                 f"a frame with one row per {level}",
                 f"repeated ids {repeated}",
                 " Aggregate or drop the duplicates first.",
-            )
+            ),
+            code="repeated_entities",
+            params={"param": "entity_scores", "level": level, "repeated": repeated},
         )
 
 

@@ -98,7 +98,7 @@ COLUMN_NAMES = {
 REJECT_NAMES = {
     "en": {
         "missing_value": "required value missing",
-        "duplicate_id": "repeated case id",
+        "duplicate_id": "repeated id",
         "unparseable_date": "unreadable date",
         "implausible_date": "implausible date",
         "completed_before_submitted": "returned before it was received",
@@ -112,7 +112,7 @@ REJECT_NAMES = {
     },
     "vi": {
         "missing_value": "thiếu giá trị bắt buộc",
-        "duplicate_id": "trùng mã hồ sơ",
+        "duplicate_id": "trùng mã",
         "unparseable_date": "ngày không đọc được",
         "implausible_date": "ngày không hợp lý",
         "completed_before_submitted": "ngày trả trước ngày tiếp nhận",

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from ..exceptions import SchemaError
+from ..exceptions import IntegritySignalsError, SchemaError
 from ..export import format_of, write_table
+from .messages import reasons_text, say
 
 log = logging.getLogger("integrity_signals")
 
@@ -63,17 +66,50 @@ def read_input_cases(args, progress):
     """Read and validate the CASES file with the reader options, as one progress step."""
     from ..io import read_cases
 
-    path = args.cases
-    with progress.step("reading cases") as step:
+    path, lang = args.cases, args.lang
+    with progress.step(say(lang, "reading cases")) as step:
         data = read_cases(path, args.columns, **reader_options(args))
-        quarantined = f", {data.n_rejected:,} quarantined" if data.n_rejected else ""
-        step.note(f"{data.n_input:,} rows{quarantined}")
+        if data.n_rejected:
+            step.note(say(lang, "n_rows_quarantined", n=data.n_input, k=data.n_rejected))
+        else:
+            step.note(say(lang, "n_rows", n=data.n_input))
     if len(data.cases) == 0:
         raise SchemaError(
-            f"No valid rows in {str(path)!r} ({data.n_rejected:,} of {data.n_input:,} rejected). "
-            f"Check them with: integrity-signals validate {path} --rejects rejects.csv"
+            say(lang, "no_valid_rows", path=str(path), k=data.n_rejected, n=data.n_input)
         )
     return data
+
+
+def check_writable(option: str, path, *, folder: bool = False) -> None:
+    """Fail at once, before any work, when ``path`` (a file, or a folder with ``folder``)
+    cannot be written: the nearest existing folder must take a new file."""
+    path = Path(path)
+    target = path if folder else path.parent
+    if not folder and path.is_dir():
+        raise _not_writable(option, path, path, "why_is_folder")
+    base = target
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise _not_writable(option, path, base, "why_not_folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=base, prefix=".integrity-signals-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _not_writable(option, path, base, "why_readonly", exc.strerror or str(exc)) from None
+    if not folder and path.exists() and not os.access(path, os.W_OK):
+        raise _not_writable(option, path, base, "why_readonly", "the file is read-only")
+
+
+def _not_writable(option, path, folder, why, detail="") -> IntegritySignalsError:
+    params = {"option": option, "path": str(path), "folder": str(folder), "why": why,
+              "detail": detail}  # fmt: skip
+    return IntegritySignalsError(
+        say("en", "not_writable", **params, **{"why": say("en", why, detail=detail)}),
+        code="output_not_writable",
+        params=params,
+    )
 
 
 def sibling(path, suffix: str) -> Path:
@@ -82,42 +118,39 @@ def sibling(path, suffix: str) -> Path:
     return path.with_name(path.stem + suffix)
 
 
-def quarantine(data, main_output, *, what: str = "rows", suffix: str = ".rejects.csv") -> int:
+def quarantine(data, main_output, lang: str = "en", *, suffix: str = ".rejects.csv") -> int:
     """Write the rejected rows next to the main output and say so; the exit code to return."""
     if not data.n_rejected:
         return EXIT_OK
     path = write_table(data.rejects, sibling(main_output, suffix))
-    reasons = data.rejects.drop_duplicates("row")["reason"].value_counts()
-    by_reason = ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+    reasons = data.rejects.drop_duplicates("row")["reason"].astype(str).value_counts()
     log.warning(
-        "%s of %s %s quarantined (%s); listed in %s",
-        f"{data.n_rejected:,}",
-        f"{data.n_input:,}",
-        what,
-        by_reason,
-        path,
-    )
+        "%s",
+        say(lang, "quarantined", n=data.n_rejected, total=data.n_input,
+            reasons=reasons_text(reasons, lang), path=str(path)),
+    )  # fmt: skip
     return EXIT_QUARANTINED
 
 
-def output_format(path, fmt: str | None) -> str:
+def output_format(path, fmt: str | None, lang: str = "en") -> str:
     """``--format``, else from ``--out``'s extension; an explicit clash is an error."""
     implied = format_of(path)
     if fmt is not None and Path(path).suffix.lower() in _SUFFIXES and implied != fmt:
         raise SchemaError(
-            f"--format {fmt} does not match the extension of {str(path)!r} ({implied}). "
-            "Change the extension or leave out --format."
+            say(lang, "format_mismatch", fmt=fmt, path=repr(str(path)), implied=implied)
         )
     return format_of(path, fmt)
 
 
-def load_model(path, progress):
+def load_model(path, progress, lang: str = "en"):
     """Load a saved RiskModel as one progress step (ModelFileError on a bad file)."""
     from ..model import RiskModel
 
-    with progress.step("loading model") as step:
+    with progress.step(say(lang, "loading model")) as step:
         model = RiskModel.load(path)
-        step.note(f"{path} (fitted {model.fitted_at_} on {model.n_reference_:,} cases)")
+        step.note(
+            say(lang, "model_note", path=str(path), when=model.fitted_at_, n=model.n_reference_)
+        )
     return model
 
 
@@ -125,7 +158,9 @@ def read_table(path) -> pd.DataFrame:
     """A table written by ``write_table`` (CSV with or without BOM, Parquet, JSON records)."""
     path = Path(path)
     if not path.is_file():
-        raise SchemaError(f"File {str(path)!r} does not exist.")
+        raise SchemaError(
+            f"File {str(path)!r} does not exist.", code="file_missing", params={"path": str(path)}
+        )
     fmt = format_of(path)
     if fmt == "parquet":
         return pd.read_parquet(path)
@@ -144,7 +179,7 @@ def seed(args) -> int:
     if args.seed is not None:
         return args.seed
     value = secrets.randbelow(2**31)
-    log.info("random draw: seed %d (pass --seed %d to repeat this plan)", value, value)
+    log.info("%s", say(args.lang, "seed_drawn", seed=str(value)))
     return value
 
 
