@@ -176,6 +176,7 @@ def _columns(page: str, section: str) -> list[str]:
     return [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
 
 
+@pytest.mark.slow
 def test_print_shows_every_column_of_the_officers_and_the_plan_on_a4(job, tmp_path):
     page = tmp_path / "report.html"
     page.write_text(job["pages"]["vi"], encoding="utf-8")
@@ -228,6 +229,7 @@ def _page_width_at(tmp_path: Path, report: str, width: int) -> tuple[int, int]:
     return int(scroll), int(client)
 
 
+@pytest.mark.slow
 def test_a_phone_screen_does_not_scroll_sideways(job, tmp_path):
     for lang in ("vi", "en"):
         scroll, client = _page_width_at(tmp_path, job["pages"][lang], 390)

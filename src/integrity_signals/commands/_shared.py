@@ -105,11 +105,9 @@ def check_writable(option: str, path, *, folder: bool = False) -> None:
 def _not_writable(option, path, folder, why, detail="") -> IntegritySignalsError:
     params = {"option": option, "path": str(path), "folder": str(folder), "why": why,
               "detail": detail}  # fmt: skip
-    return IntegritySignalsError(
-        say("en", "not_writable", **params, **{"why": say("en", why, detail=detail)}),
-        code="output_not_writable",
-        params=params,
-    )
+    reason = say("en", why, detail=detail)
+    text = say("en", "not_writable", option=option, path=str(path), folder=str(folder), why=reason)
+    return IntegritySignalsError(text, code="output_not_writable", params=params)
 
 
 def sibling(path, suffix: str) -> Path:
