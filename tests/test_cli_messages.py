@@ -212,3 +212,10 @@ def test_the_xlsx_reader_is_not_fooled_by_other_zip_files(tmp_path, capsys):
         archive.writestr("notes.txt", "not a workbook")
     _, _, err = _run(["validate", path], capsys)
     assert "cases.xlsx is a ZIP archive" in _one_error_line(err, "validate")
+
+
+def test_the_demo_names_every_planted_scheme_in_vietnamese():
+    from integrity_signals.commands.demo import SCHEMES_VI
+    from integrity_signals.simulation.params import SCHEMES
+
+    assert set(SCHEMES_VI) == set(SCHEMES)

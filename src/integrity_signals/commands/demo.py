@@ -24,6 +24,16 @@ FILES = {
 
 _TOP = 5  # officers printed
 
+#: The simulator's schemes (DESIGN §1) as a Vietnamese inspector names them.
+SCHEMES_VI = {
+    "broker_fast_track": "cò hồ sơ, xử lý nhanh",
+    "harassment": "sách nhiễu, gây phiền hà",
+    "overcharging": "thu sai phí, lệ phí",
+    "waiver_favour": "miễn phí sai",
+    "off_book": "xử lý ngoài giờ, ngoài sổ sách",
+    "receiver_is_processor": "vừa tiếp nhận vừa xử lý",
+}
+
 
 def _print_top(officers, truth, n_top: int, lang: str) -> None:
     schemes = dict(zip(truth["handler_id"], truth["scheme"], strict=True))
