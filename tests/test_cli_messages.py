@@ -219,3 +219,12 @@ def test_the_demo_names_every_planted_scheme_in_vietnamese():
     from integrity_signals.simulation.params import SCHEMES
 
     assert set(SCHEMES_VI) == set(SCHEMES)
+
+
+def test_every_file_kind_has_a_vietnamese_name():
+    from integrity_signals.commands.messages import _KIND_VI
+    from integrity_signals.filetypes import _MAGIC
+
+    kinds = {kind for _, kind, *_ in _MAGIC} | {"xlsx", "ods", "docx", "zip", "binary", "html",
+                                                "xml_sheet", "text"}  # fmt: skip
+    assert kinds <= set(_KIND_VI)

@@ -147,7 +147,12 @@ def read_raw(
                 f"{path.name} is {content.label}, not {_READER_LABEL.get(named, named)} as its "
                 "name says; it was read as what it is.",
                 code="content_not_name",
-                params={"path": str(path), "label": content.label, "named": named},
+                params={
+                    "path": str(path),
+                    "label": content.label,
+                    "content": content.kind,
+                    "named": named,
+                },
             ),
             stacklevel=3,
         )

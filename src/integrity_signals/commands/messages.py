@@ -13,10 +13,10 @@ import numbers
 import shlex
 from pathlib import Path
 
-from ..formatting import format_number, format_percent, format_value
+from ..formatting import format_number, format_value
 from ..vocabulary import column_label, reject_label
 
-__all__ = ["error_text", "reject_text", "say", "warning_text"]
+__all__ = ["error_text", "reasons_text", "reject_text", "say", "warning_text"]
 
 MESSAGES = {
     "en": {
@@ -258,6 +258,9 @@ OPTIONS = {
 _KIND_VI = {
     "parquet": "một tệp Parquet",
     "gzip": "một tệp nén gzip",
+    "bz2": "một tệp nén bzip2",
+    "zstd": "một tệp nén zstd",
+    "lz4": "một tệp nén LZ4",
     "xls": "một bảng tính Excel cũ (.xls) hoặc tệp Office 97-2003 khác",
     "xlsx": "một bảng tính Excel (.xlsx)",
     "ods": "một bảng tính OpenDocument (.ods)",
@@ -550,21 +553,10 @@ def warning_text(warning, lang: str = "en") -> str:
     if code == "content_not_name":
         name = _name(p["path"])
         if vi:
-            what = _KIND_VI.get(_kind_of_label(p["label"]), p["label"])
+            what = _KIND_VI.get(p.get("content"), p["label"])
             return f"{name} thực chất là {what}, không như tên tệp; đã đọc theo đúng nội dung."
         return f"{name} is {p['label']}, not what its name says; read as what it is."
     return " ".join(str(warning).split())
-
-
-def _kind_of_label(label: str) -> str:
-    from ..filetypes import _MAGIC
-
-    for _, kind, text, *_ in _MAGIC:
-        if text == label:
-            return kind
-    return {"an Excel workbook (.xlsx)": "xlsx", "text": "text", "UTF-16 text": "text"}.get(
-        label, label
-    )
 
 
 # --------------------------------------------------------------------------- rejected rows
@@ -603,7 +595,3 @@ def reasons_text(by_reason, lang: str) -> str:
     return ", ".join(
         f"{format_number(n, lang)} {reject_label(r, lang)}" for r, n in by_reason.items()
     )
-
-
-def share_text(share: float, lang: str) -> str:
-    return format_percent(share, lang)

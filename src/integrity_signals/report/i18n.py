@@ -94,7 +94,8 @@ TEXT = {
             "(at least {needed} are needed; {how})."
         ),
         "plan_more_share": "a random share of {share} of this budget",
-        "plan_more_budget": "or a budget of {budget} at this share",
+        "plan_more_budget": "a budget of {budget} at this share",
+        "or": "or",
         "selected_by": "Selected by",
         "by_risk": "risk",
         "by_random": "random",
@@ -231,7 +232,8 @@ TEXT = {
             "của sai phạm (cần ít nhất {needed}; {how})."
         ),
         "plan_more_share": "tỷ lệ chọn ngẫu nhiên {share} với số lượt này",
-        "plan_more_budget": "hoặc {budget} lượt thanh tra với tỷ lệ này",
+        "plan_more_budget": "{budget} lượt thanh tra với tỷ lệ này",
+        "or": "hoặc",
         "selected_by": "Cách chọn",
         "by_risk": "theo rủi ro",
         "by_random": "ngẫu nhiên",

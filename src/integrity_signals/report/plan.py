@@ -24,7 +24,7 @@ def _few_random(advice: dict, text, lang) -> str:
     return text["plan_few_random"].format(
         n_random=format_number(advice["n_random"], lang),
         needed=format_number(advice["needed"], lang),
-        how=" ".join(how),
+        how=f" {text['or']} ".join(how),
     )
 
 

@@ -17,7 +17,7 @@ from .dossiers import PER_OFFICER, case_anchors, choose_dossiers, dossiers_secti
 from .html import Markup, join, page, tag
 from .i18n import text_for
 from .plan import plan_section
-from .sections import coverage_section, entity_section, summary_section
+from .sections import coverage_section, entity_section, period_text, summary_section
 
 __all__ = ["render_report", "write_report"]
 
@@ -77,11 +77,6 @@ def _explain(model, case_id, batch: CaseData):
         return None
 
 
-def _period(cases: pd.DataFrame, text, lang) -> str:
-    submitted = cases["submitted_at"]
-    return f"{format_date(submitted.min(), lang)} {text['to']} {format_date(submitted.max(), lang)}"
-
-
 def _header_meta(batch: CaseData, text, lang) -> str:
     cases = batch.cases
     counts = [
@@ -92,7 +87,7 @@ def _header_meta(batch: CaseData, text, lang) -> str:
     if batch.n_rejected:
         counts.append(f"{text['rows_quarantined']}: {format_number(batch.n_rejected, lang)}")
     today = format_date(pd.Timestamp.now(), lang)
-    parts = [f"{text['generated']}: {today}", f"{text['period']}: {_period(cases, text, lang)}"]
+    parts = [f"{text['generated']}: {today}", f"{text['period']}: {period_text(cases, text, lang)}"]
     return " · ".join([*parts, *counts])
 
 
@@ -229,7 +224,7 @@ def render_report(
         meta=_header_meta(batch, text, lang),
         body=Markup(body),
         footer=_footer(model, text, lang),
-        running_head=f"{title} · {text['period']}: {_period(cases, text, lang)}",
+        running_head=f"{title} · {text['period']}: {period_text(cases, text, lang)}",
         page_label=text["page"],
     )
 

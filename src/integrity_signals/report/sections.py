@@ -10,7 +10,7 @@ from ..vocabulary import column_label, coverage_columns, family_label, reject_la
 from .cells import flag_cell, positions, reasons_cell
 from .html import Markup, esc, join, paragraph, section, table, tag
 
-__all__ = ["coverage_section", "entity_section", "summary_section"]
+__all__ = ["coverage_section", "entity_section", "period_text", "summary_section"]
 
 TOP_ENTITIES = 25
 
@@ -23,7 +23,7 @@ def _card(value: str, label: str, sub: str = "") -> Markup:
 
 
 def _not_applicable(coverage: dict, text, lang) -> list[str]:
-    """ "Signal (no column X)" for each signal the data cannot show, grouped by the columns."""
+    """Each signal the data cannot show, with the columns it lacks (grouped by them)."""
     missing: dict[tuple[str, ...], list[str]] = {}
     for s in SIGNALS:
         columns = coverage_columns(coverage.get(f"signal:{s.name}", "ok"))
@@ -37,6 +37,12 @@ def _not_applicable(coverage: dict, text, lang) -> list[str]:
 
 def _missing_columns(columns, text, lang) -> str:
     return text["missing_columns"].format(columns=", ".join(column_label(c, lang) for c in columns))
+
+
+def period_text(cases: pd.DataFrame, text, lang) -> str:
+    """The first and last dates received: "02/01/2025 đến 31/12/2025"."""
+    submitted = cases["submitted_at"]
+    return f"{format_date(submitted.min(), lang)} {text['to']} {format_date(submitted.max(), lang)}"
 
 
 def _facts(batch, coverage: dict, text, lang) -> Markup:
@@ -53,16 +59,12 @@ def _facts(batch, coverage: dict, text, lang) -> Markup:
         quarantined = f"{quarantined}: {by_reason}"
     else:
         quarantined = f"{quarantined} ({text['quarantine_none']})"
-    submitted = cases["submitted_at"]
-    period = (
-        f"{format_date(submitted.min(), lang)} {text['to']} {format_date(submitted.max(), lang)}"
-    )
     na = _not_applicable(coverage, text, lang)
     facts = [
         ("rows_read", format_number(batch.n_input, lang)),
         ("rows_scored", format_number(len(cases), lang)),
         ("rows_quarantined", quarantined),
-        ("period_submitted", period),
+        ("period_submitted", period_text(cases, text, lang)),
         ("signals_na", "; ".join(na) if na else text["signals_na_none"]),
     ]
     items = join(Markup(tag("dt", text[key]) + tag("dd", value)) for key, value in facts)
@@ -79,7 +81,7 @@ def summary_section(batch, flags, officers, units, model, text, lang) -> Markup:
         return text["of_n"].format(n=format_number(len(frame), lang))
 
     cards = [
-        _card(format_number(len(flags), lang), text["cases_scored"], of_rows(batch, text, lang)),
+        _card(format_number(len(flags), lang), text["cases_scored"], _of_rows(batch, text, lang)),
         _card(
             format_number(flagged.sum(), lang),
             text["flagged_cases"],
@@ -113,8 +115,8 @@ def summary_section(batch, flags, officers, units, model, text, lang) -> Markup:
     )
 
 
-def of_rows(batch, text, lang) -> str:
-    """ "of 33 rows read" when some rows were quarantined, else nothing."""
+def _of_rows(batch, text, lang) -> str:
+    """The rows read ("of 33 rows read") when some were quarantined, else nothing."""
     if not batch.n_rejected:
         return ""
     return text["of_rows_read"].format(n=format_number(batch.n_input, lang))
