@@ -228,3 +228,54 @@ def test_every_file_kind_has_a_vietnamese_name():
     kinds = {kind for _, kind, *_ in _MAGIC} | {"xlsx", "ods", "docx", "zip", "binary", "html",
                                                 "xml_sheet", "text"}  # fmt: skip
     assert kinds <= set(_KIND_VI)
+
+
+def _bad_inputs(folder):
+    """(arguments, words the Vietnamese error holds) for each kind of unusable input."""
+    good = folder / "good.csv"
+    good.write_text(HEADER + "HS1,KS,P,cb,02/01/2025\n", "utf-8")
+    files = {
+        "empty.csv": b"",
+        "blank.csv": b"a,,b\n1,2,3\n",
+        "repeat.csv": b"a,a,b\n1,2,3\n",
+        "notes.docx": b"x",
+        "broken.parquet": b"PAR1 truncated",
+        "no_score.csv": b"handler_id,unit_id\ncb1,U1\n",
+    }
+    for name, payload in files.items():
+        (folder / name).write_bytes(payload)
+    book = folder / "book.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(book, index=False)
+    broken = folder / "broken.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not a workbook")
+    absent = folder / "absent.toml"
+    absent.write_text('[columns]\n"Số biên nhận" = "case_id"\n', "utf-8")
+    unknown = folder / "unknown.toml"
+    unknown.write_text('[columns]\n"Mã hồ sơ" = "dossier"\n', "utf-8")
+    plan = ["plan", "--budget", "1", "--out", folder / "p.csv", "--entities"]
+    return [
+        (["validate", folder / "missing.csv"], "Không có tệp"),
+        (["validate", folder / "empty.csv"], "tệp rỗng"),
+        (["validate", folder / "blank.csv"], "bị trống"),
+        (["validate", folder / "repeat.csv"], "lặp lại"),
+        (["validate", folder / "notes.docx"], "không biết loại tệp"),
+        (["validate", folder / "broken.parquet"], "không phải tệp Parquet"),
+        (["validate", broken], "không phải bảng tính .xlsx"),
+        (["validate", book, "--sheet", "Dữ liệu"], "không có trang 'Dữ liệu'"),
+        (["validate", good, "--encoding", "klingon"], "Không biết bảng mã"),
+        (["validate", good, "--columns", absent], "không có"),
+        (["validate", good, "--columns", unknown], "không phải là cột chuẩn"),
+        ([*plan, folder / "no_score.csv"], "thiếu cột 'risk_score'"),
+        ([*plan, folder / "none.csv"], "Không có tệp"),
+    ]
+
+
+def test_every_unusable_input_is_one_line_in_vietnamese(tmp_path, capsys):
+    for args, words in _bad_inputs(tmp_path):
+        code, _, err = _run([*args, "--lang", "vi"], capsys)
+        assert code == EXIT_BAD_INPUT, (args, err)
+        line = _one_error_line(err, args[0], "vi")
+        assert words in line, (args, line)
+        code, _, err = _run(args, capsys)
+        assert code == EXIT_BAD_INPUT and _one_error_line(err, args[0])
