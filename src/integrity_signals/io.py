@@ -223,9 +223,8 @@ def with_sheets(exc: SchemaError, raw: RawTable, schema=None, columns=None) -> S
     if schema is not None:
         with pd.ExcelFile(raw.source, engine="openpyxl") as book:
             for name in others:
-                headers = [
-                    str(c).strip() for c in pd.read_excel(book, sheet_name=name, nrows=0).columns
-                ]
+                columns_of = pd.read_excel(book, sheet_name=name, nrows=0).columns
+                headers = [unicodedata.normalize("NFC", str(c).strip()) for c in columns_of]
                 try:
                     resolve_columns(headers, schema, load_column_map(columns))
                 except SchemaError:
