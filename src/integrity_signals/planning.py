@@ -382,9 +382,11 @@ def plan_inspections(
 
     Warns
     -----
-    UserWarning
-        If ``random_share > 0`` rounds to no random slot, or the caps leave
-        risk slots unfilled.
+    IntegritySignalsWarning
+        If ``random_share > 0`` draws fewer than :data:`MIN_RANDOM_PICKS` at
+        random (none, or too few for a useful estimate of the problem rate;
+        the warning says which share or budget would draw enough, see
+        :func:`random_picks_advice`), or the caps leave risk slots unfilled.
 
     See Also
     --------
@@ -444,7 +446,6 @@ def plan_inspections(
     n_dossiers = _check_int(n_dossiers, "n_dossiers", func)
 
     n_random_requested = int(np.floor(budget * random_share + 0.5))
-    _warn_few_random(budget, random_share, n_entities, n_random_requested)
     n_risk_requested = budget - n_random_requested
 
     order = _risk_order(entity_scores, level)
@@ -470,6 +471,7 @@ def plan_inspections(
             ),
             stacklevel=2,
         )  # fmt: skip
+    _warn_few_random(budget, random_share, n_entities, n_random)
     rest_pos = np.setdiff1d(np.arange(n_entities), risk_pos)
     n_rest = len(rest_pos)
     random_pos = rest_pos[np.sort(rng.choice(n_rest, size=n_random, replace=False))]
