@@ -148,6 +148,7 @@ def test_scoring_in_vietnamese_writes_numbers_the_vietnamese_way(ranking, tmp_pa
     assert "đọc hồ sơ ... 3.000 dòng" in err and "chấm điểm ... 3.000 hồ sơ" in err
     assert not re.search(r"\d,\d{3}\b", err + printed), "English thousands in Vietnamese output"
     assert "giây)" in err and "gắn cờ khi giá trị q <= 0,05" in printed
+    assert re.search(r"huấn luyện lúc \d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC trên 3\.000 hồ sơ", err)
 
 
 # --------------------------------------------------------------------------- output paths

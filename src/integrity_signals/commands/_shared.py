@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..exceptions import IntegritySignalsError, SchemaError
 from ..export import format_of, write_table
+from ..formatting import format_datetime
 from .messages import reasons_text, say
 
 log = logging.getLogger("integrity_signals")
@@ -146,9 +147,8 @@ def load_model(path, progress, lang: str = "en"):
 
     with progress.step(say(lang, "loading model")) as step:
         model = RiskModel.load(path)
-        step.note(
-            say(lang, "model_note", path=str(path), when=model.fitted_at_, n=model.n_reference_)
-        )
+        when = f"{format_datetime(pd.Timestamp(model.fitted_at_), lang)} UTC"
+        step.note(say(lang, "model_note", path=str(path), when=when, n=model.n_reference_))
     return model
 
 
