@@ -168,13 +168,13 @@ def estimate_problem_rate(plan, outcomes, *, confidence=0.95):
     >>> from integrity_signals import estimate_problem_rate, plan_inspections
     >>> units = pd.DataFrame({"unit_id": [f"P{i}" for i in range(1, 21)],
     ...                       "risk_score": [i / 20 for i in range(20, 0, -1)]})
-    >>> plan = plan_inspections(units, budget=8, random_share=0.5, random_state=0)
+    >>> plan = plan_inspections(units, budget=10, random_share=0.5, random_state=0)
     >>> found = dict.fromkeys(plan["unit_id"], False) | {"P1": True, "P2": True, "P3": True}
     >>> est = estimate_problem_rate(plan, found)
     >>> est.risk_rate, est.random_rate, est.rate
-    (0.75, 0.0, 0.15)
+    (0.6, 0.0, 0.15)
     >>> round(est.ci_low, 3), round(est.ci_high, 3)
-    (0.15, 0.498)
+    (0.15, 0.416)
     """
     func = "estimate_problem_rate"
     if not _is_real(confidence) or not 0 < confidence < 1:

@@ -177,7 +177,7 @@ footer { color: var(--muted); border-top: 1px solid var(--line); padding: 12px 3
 }
 @media print {
   body { font-size: 9pt; }
-  header { background: none; color: var(--ink); padding: 0; }
+  header { background: none; color: var(--ink); padding: 0 0 12px; }
   header h1 { font-size: 16pt; }
   header .meta { color: var(--muted); }
   nav { display: none; }
