@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = REPO / "examples" / "data" / "ho_so_mau.csv"
+
+HOSTILE_OFFICER = "<script>alert(1)</script>"
+HOSTILE_CASE = '"><img src=x onerror=alert(1)>'
+TOP_CASES = 20
 
 
 @pytest.fixture(params=[0, 1, 2], ids=lambda s: f"seed{s}")
@@ -51,3 +56,34 @@ def encode_cp1258(text: str) -> bytes:
         else:
             raise UnicodeEncodeError("cp1258", ch, 0, 1, "no decomposition fits")
     return out
+
+
+@pytest.fixture(scope="session")
+def report_job():
+    """A small province with a hostile officer name (before fitting) and a hostile case id
+    (on the riskiest case of the scored batch), and its report in both languages."""
+    import integrity_signals as isig
+    from integrity_signals.report import render_report
+
+    sim = isig.simulate(8_000, random_state=0, officers_per_scheme=1)
+    cases = sim.cases.copy()
+    cases["handler_id"] = cases["handler_id"].replace({"U002-CB05": HOSTILE_OFFICER})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the engine's flag-rate and digit warnings
+        model = isig.RiskModel(random_state=0).fit(cases, catalog=sim.catalog)
+        first = model.score(cases)["case_id"].iloc[0]
+        cases["case_id"] = cases["case_id"].replace({first: HOSTILE_CASE})
+        data = isig.validate_cases(cases)
+        flags = model.score(data)
+        officers = model.score_entities(data, level="handler_id")
+        units = model.score_entities(data, level="unit_id")
+        plan = isig.plan_inspections(
+            officers, budget=6, random_share=0.2, random_state=1, flags=flags
+        )
+        pages = {
+            "en": render_report(model, cases, top_cases=TOP_CASES),  # computes everything
+            "vi": render_report(model, data, flags=flags, officers=officers, units=units,
+                                plan=plan, lang="vi", top_cases=TOP_CASES),
+        }  # fmt: skip
+    return {"model": model, "data": data, "flags": flags, "officers": officers, "plan": plan,
+            "pages": pages}  # fmt: skip

@@ -33,7 +33,7 @@ def test_validate_sample_reports_bad_rows_and_exits_1(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == EXIT_QUARANTINED == 1
     assert "33 rows in, 25 valid, 8 rejected" in printed
-    assert "unknown_channel" in printed and "row 26: channel 'Fax'" in printed
+    assert "unknown filing channel" in printed and "row 26: channel 'Fax'" in printed
     rejects = pd.read_csv(out, encoding="utf-8-sig")
     assert len(rejects) == 8 and rejects["row"].tolist()[:2] == [21, 22]
     assert rejects.loc[rejects["reason"] == "negative_amount", "value"].iloc[0] == "'-6.000"
@@ -82,7 +82,7 @@ def test_catalog_mode(tmp_path, capsys):
     path = tmp_path / "cat.csv"
     path.write_text("Mã thủ tục,Thời hạn giải quyết,Lệ phí\nKS01,3,0\nKS01,4,0\n", encoding="utf-8")
     assert main(["validate", str(path), "--catalog"]) == 1
-    assert "duplicate_id" in capsys.readouterr().out
+    assert "repeated id" in capsys.readouterr().out
 
 
 def test_console_script_help_has_an_example():
@@ -231,7 +231,7 @@ def test_score_quarantines_bad_rows_exits_1_and_counts_add_up(province, tmp_path
     rejects = pd.read_csv(tmp_path / "out" / "flags.rejects.csv", encoding="utf-8-sig")
     assert len(flags) + rejects["row"].nunique() == n
     err = capsys.readouterr().err
-    assert "3 of 4,000 rows quarantined (2 duplicate_id, 1 negative_amount)" in err
+    assert "3 of 4,000 rows quarantined (2 repeated id, 1 negative amount)" in err
     assert "flags.rejects.csv" in err
 
 
@@ -414,7 +414,7 @@ def test_plan_without_seed_prints_the_one_drawn(scored, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--budget", "999"], "The 'budget' parameter of plan_inspections must be at most"),
+        (["--budget", "999"], "error: --budget 999 is more than the"),
         (["--budget", "2", "--entities", "no/such.csv"], "does not exist"),
     ],
 )
@@ -452,7 +452,7 @@ def test_report_writes_html(province, tmp_path, lang, capsys):
     assert main([*args, "--lang", lang, "--seed", "0"]) == EXIT_OK
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html
-    assert "writing report ..." in capsys.readouterr().err
+    assert ("writing report ..." if lang == "en" else "ghi báo cáo ...") in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- CSV injection
@@ -634,7 +634,7 @@ def test_fit_and_score_an_event_log_with_the_presets_calendar(event_files, tmp_p
     model = tmp_path / "m.joblib"
     assert main(["fit", str(events), "--events", str(preset), "--model", str(model)]) == 1
     err = capsys.readouterr().err
-    assert "2 of 4 events quarantined (2 completed_before_submitted)" in err
+    assert "2 of 4 events quarantined (2 returned before it was received)" in err
     assert isig.RiskModel.load(model).calendar.country == "NL"
     flags = tmp_path / "flags.csv"
     code = main(["score", str(events), "--events", str(preset), "--model", str(model),
@@ -660,3 +660,56 @@ def test_a_missing_preset_exits_2(event_files, capsys):
     events, _ = event_files
     assert main(["validate", str(events), "--events", "nope.toml"]) == EXIT_BAD_INPUT
     assert "Event-log preset 'nope.toml' does not exist" in capsys.readouterr().err
+
+
+def test_an_event_log_is_told_in_vietnamese(event_files, tmp_path, capsys):
+    events, preset = event_files
+    code = main(["validate", str(events), "--events", str(preset), "--lang", "vi"])
+    printed = capsys.readouterr().out
+    assert code == EXIT_QUARANTINED
+    assert "4 sự kiện đã đọc, 2 sự kiện thuộc 1 hồ sơ (0 chưa trả kết quả), 2 bị loại" in printed
+    assert "ngày trả trước ngày tiếp nhận" in printed and "completed_before" not in printed
+    assert "sự kiện 4: hồ sơ B: ngày trả kết quả '2025-03-04 07:00:00' trước ngày tiếp nhận" in (
+        printed
+    )
+    model = tmp_path / "m.joblib"
+    args = ["fit", str(events), "--events", str(preset), "--model", str(model), "--lang", "vi"]
+    assert main(args) == EXIT_QUARANTINED
+    err = capsys.readouterr().err
+    assert "đọc hồ sơ ... 4 sự kiện trong 1 hồ sơ, 2 bị loại" in err
+    assert "2 trên 4 sự kiện bị loại (2 ngày trả trước ngày tiếp nhận)" in err
+    assert "events" not in err and "quarantined" not in err
+
+
+def test_event_log_errors_speak_the_command_line_in_both_languages(event_files, tmp_path, capsys):
+    events, _ = event_files
+    preset = tmp_path / "wrong.toml"
+    preset.write_text(
+        '[events]\ncase = "case"\nactivity = "step"\ntimestamp = "when"\n', encoding="utf-8"
+    )
+    cases = [
+        (["--events", str(preset)], "Set timestamp to the right header in the [events]",
+         "Hãy ghi đúng tiêu đề cho timestamp trong bảng [events]"),
+        (["--events", "nope.toml"], "Event-log preset 'nope.toml' does not exist",
+         "Không có tệp cấu hình nhật ký 'nope.toml' (--events)"),
+        (["--events", str(preset), "--catalog"], "--catalog and --events exclude each other",
+         "Không dùng --catalog cùng với --events"),
+    ]  # fmt: skip
+    for extra, en, vi in cases:
+        assert main(["validate", str(events), *extra]) == EXIT_BAD_INPUT
+        err = capsys.readouterr().err
+        assert en in err and "an argument" not in err, err
+        assert main(["validate", str(events), *extra, "--lang", "vi"]) == EXIT_BAD_INPUT
+        err = capsys.readouterr().err
+        assert err.startswith("integrity-signals validate: lỗi: ") and vi in err, err
+
+
+def test_an_event_log_run_checks_its_outputs_before_reading(event_files, tmp_path, monkeypatch):
+    import integrity_signals.eventlog as eventlog
+
+    events, preset = event_files
+    monkeypatch.setattr(eventlog, "read_event_log", lambda *a, **k: pytest.fail("read first"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = str(blocker / "m.joblib")  # under a file: no folder can be made there
+    assert main(["fit", str(events), "--events", str(preset), "--model", out]) == EXIT_BAD_INPUT

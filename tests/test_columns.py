@@ -10,7 +10,7 @@ import pytest
 import integrity_signals as isig
 from conftest import minimal_cases
 from integrity_signals.columns import load_column_map
-from integrity_signals.labels import label_key
+from integrity_signals.textkeys import label_key
 
 # (header as exported, canonical column): every alias family named in the contract.
 ALIASES = [

@@ -127,12 +127,13 @@ def test_ids_keep_leading_zeros_and_text_like_na(tmp_path):
     ("name", "payload", "match"),
     [
         ("missing.csv", None, "does not exist"),
-        ("old.xls", b"x", r"old Excel \.xls format is not supported; save the sheet as \.xlsx"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+         r"old.xls is an old Excel workbook \(\.xls\).*save it as an \.xlsx workbook"),
         ("notes.docx", b"x", "unknown file type '.docx'"),
         ("empty.csv", b"", "the file is empty"),
         ("blank_header.csv", b"a,,b\n1,2,3\n", r"header cells \[2\] .* are empty"),
         ("repeat.csv", b"a,a,b\n1,2,3\n", r"the header repeats \['a'\]"),
-        ("broken.parquet", b"not parquet", "not a readable Parquet file"),
+        ("broken.parquet", b"PAR1 truncated", "not a readable Parquet file"),
         ("no_handler.csv", "Mã hồ sơ,Mã thủ tục,Đơn vị,Ngày nộp\n1,2,3,02/01/2025\n".encode(),
          "Required column 'handler_id'"),
     ],
@@ -178,8 +179,130 @@ def test_unquoted_and_quote_aware_reads_agree(tmp_path, monkeypatch):
     rows[100] += ",extra"  # a malformed line: row numbers must agree too
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     fast = io.read_raw(path)
-    monkeypatch.setattr(io, "_may_hold_quotes", lambda path, codec: True)
+    monkeypatch.setattr(io, "_may_hold_quotes", lambda *args: True)
     slow = io.read_raw(path)
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     pd.testing.assert_frame_equal(fast.malformed, slow.malformed)
     np.testing.assert_array_equal(fast.row_numbers, slow.row_numbers)
+
+
+# --------------------------------------------------------------------------- content, not name
+
+
+def _workbook(path, sheets: dict) -> None:
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+
+
+def _two_row_frame() -> pd.DataFrame:
+    return pd.read_csv(io_text(TEXT), dtype=str)
+
+
+def io_text(text: str):
+    import io
+
+    return io.StringIO(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "what"),
+    [
+        ("renamed.csv", lambda p: _workbook(p, {"Sheet1": _two_row_frame()}), "an Excel workbook"),
+        ("packed.csv", lambda p: p.write_bytes(gzip.compress(TEXT.encode())), "gzip-compressed"),
+        ("table.xlsx", lambda p: p.write_text(TEXT, encoding="utf-8"), "is text"),
+        ("export.xls", lambda p: p.write_text(TEXT.replace(",", "\t"), encoding="utf-8"), "text"),
+        ("cases.parquet", lambda p: p.write_text(TEXT, encoding="utf-8"), "is text"),
+    ],
+)
+def test_a_table_under_another_name_is_read_as_what_it_is(tmp_path, name, make, what):
+    path = tmp_path / name
+    make(path)
+    with pytest.warns(isig.IntegritySignalsWarning, match=f"{name} .*{what}.*read as what it is"):
+        data = isig.read_cases(path)
+    check_two_rows(data)
+
+
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(TEXT.replace(",", "\t").replace('"', "").encode("utf-16-le"))
+    check_two_rows(isig.read_cases(path))
+
+
+NOT_TABLES = {
+    "PNG image": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+    "program (Linux executable)": b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 4,
+    "program (Windows executable)": b"MZ\x90\x00\x03" + bytes(range(256)) * 4,
+    "PDF document": b"%PDF-1.7\n" + bytes(range(256)) * 4,
+    "binary file, not text": b"\x00\x01\x02garbage\x00" * 50,
+    "Word document": None,
+    "old Excel workbook (.xls)": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+    "HTML page": b"<html><body><table><tr><td>M\xc3\xa3</td></tr></table></body></html>",
+}
+
+
+@pytest.mark.parametrize("what", NOT_TABLES)
+@pytest.mark.parametrize("encoding", [None, "cp1258"])
+def test_a_file_that_is_no_table_is_named_for_what_it_is(tmp_path, what, encoding):
+    path = tmp_path / "cases.csv"
+    if NOT_TABLES[what] is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("word/document.xml", "<w:document/>")
+    else:
+        path.write_bytes(NOT_TABLES[what])
+    with pytest.raises(isig.SchemaError, match=r"cases.csv is an? ") as error:
+        isig.read_cases(path, encoding=encoding)
+    message = str(error.value)
+    assert what in message and "not a table" in message
+    assert "encoding" not in message and "codec" not in message  # not an encoding problem
+    assert error.value.code == "not_a_table"
+
+
+def test_an_executable_is_named_even_from_its_real_bytes(tmp_path):
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "cases.csv"
+    path.write_bytes(Path(sys.executable).resolve().read_bytes()[:8192])
+    with pytest.raises(isig.SchemaError, match="cases.csv is a program"):
+        isig.read_cases(path)
+
+
+def test_bytes_an_encoding_cannot_read_are_named_by_line_never_a_raw_codec_error(tmp_path):
+    rows = "".join(f"HS{i},KS01,P1,cb1,02/01/2025,0\n" for i in range(5_000))
+    late = tmp_path / "late.csv"  # the bad byte is far past the head the reader sniffs
+    late.write_bytes((HEADER + rows).encode() + b"HSX,KS\xe0,P1,cb1,02/01/2025,0\n")
+    with pytest.raises(isig.SchemaError, match=r"not UTF-8 text \(line 5002 holds the byte 0xE0"):
+        isig.read_cases(late)
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes(encode_cp1258(HEADER) + rows.encode() + b"HSX,KS\x81,P1,cb1,02/01/2025,0\n")
+    with pytest.raises(isig.SchemaError, match=r"not cp1258 text \(line 5002 holds the byte 0x81"):
+        isig.read_cases(legacy, encoding="cp1258")
+    early = tmp_path / "early.csv"
+    early.write_bytes(encode_cp1258(HEADER) + b"HS1,KS\x81\x81,P1,cb1,02/01/2025,0\n")
+    with pytest.raises(isig.SchemaError, match=r"line 2 holds the byte 0x81") as error:
+        isig.read_cases(early, encoding="cp1258")
+    assert error.value.code == "decode_error" and error.value.params["line"] == 2
+
+
+def test_a_workbook_names_the_sheet_read_and_the_one_with_the_data(tmp_path):
+    path = tmp_path / "export.xlsx"
+    notes = pd.DataFrame({"a": ["Báo cáo tháng 1"]})
+    _workbook(path, {"Ghi chú": notes, "Dữ liệu": _two_row_frame(), "Khác": notes})
+    with pytest.raises(isig.SchemaError) as error:
+        isig.read_cases(path)
+    message = str(error.value)
+    assert "Required column 'case_id'" in message and "Headers found: 'a'" in message
+    assert "This is the sheet 'Ghi chú'; the workbook also has 'Dữ liệu', 'Khác'" in message
+    assert "The sheet 'Dữ liệu' has every required column: pass sheet_name='Dữ liệu'" in message
+    assert error.value.params["fits"] == ["Dữ liệu"]
+    data = isig.read_cases(path, sheet_name="Dữ liệu")
+    check_two_rows(data)
+    assert "export.xlsx (sheet 'Dữ liệu'): 2 rows in" in str(data.summary())
+    check_two_rows(isig.read_cases(path, sheet_name=1))
+    with pytest.raises(isig.SchemaError, match=r"has no sheet 'Data'. Sheets: 'Ghi chú', 'Dữ"):
+        isig.read_cases(path, sheet_name="Data")
+    with pytest.raises(isig.SchemaError, match=r"has no sheet 7"):
+        isig.read_cases(path, sheet_name=7)

@@ -11,12 +11,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from integrity_signals.dates import parse_datetimes
 from integrity_signals.parsing import (
     parse_amount_text,
     parse_amounts,
     parse_channels,
     parse_counts,
-    parse_datetimes,
     parse_days,
     parse_ids,
 )
@@ -52,6 +52,16 @@ def ts(text):
         ("45750", "2025-04-03"),
         ("45750.5", "2025-04-03T12:00"),
         ("  03/04/2025 ", "2025-04-03"),
+        ("25/12/2025 14h30", "2025-12-25T14:30"),
+        ("25/12/2025 14g30", "2025-12-25T14:30"),
+        ("25/12/2025 14H30", "2025-12-25T14:30"),
+        ("25/12/2025 8h", "2025-12-25T08:00"),
+        ("25/12/2025 8 h 05", "2025-12-25T08:05"),
+        ("25/12/2025 14h30p", "2025-12-25T14:30"),
+        ("3/4/25", "2025-04-03"),
+        ("03/04/25 08:30", "2025-04-03T08:30"),
+        ("03-04-68", "2068-04-03"),
+        ("03-04-69", "1969-04-03"),  # the pivot of Python's %y (rejected later as implausible)
     ],
 )
 def test_accepted_date_forms(written, expected):
@@ -62,7 +72,8 @@ def test_accepted_date_forms(written, expected):
 
 @pytest.mark.parametrize(
     "written",
-    ["31/02/2025", "29/02/2025", "32/01/2025", "03/13/2025", "1/2/25", "03/04/2025 25:00",
+    ["31/02/2025", "29/02/2025", "32/01/2025", "03/13/2025", "1/2/125", "03/04/2025 25:00",
+     "25/12/2025 14h61", "25/12/2025 24h", "31/02/25", "3/4/2025 14h30h",
      "03/04/2025 13:00 PM", "tomorrow", "2025-04-03 08:30 +7", "999999", "03/04/2025x"],
 )  # fmt: skip
 def test_unreadable_dates_are_bad_not_rolled_over(written):
@@ -297,7 +308,7 @@ def test_padded_and_decomposed_channels():
 
 
 def test_fixed_width_dates_agree_across_blocks_gaps_and_widths(monkeypatch):
-    from integrity_signals import parsing
+    from integrity_signals import dates
 
     when = _random_times("2020-01-01", years=5, n=400)
     rng = np.random.default_rng(1)
@@ -316,7 +327,7 @@ def test_fixed_width_dates_agree_across_blocks_gaps_and_widths(monkeypatch):
     series = pd.Series(written, dtype=object)
     whole = parse_datetimes(series)
     for rows in (1, 3, 64):
-        monkeypatch.setattr(parsing, "_BLOCK_ROWS", rows)
+        monkeypatch.setattr(dates, "_BLOCK_ROWS", rows)
         part = parse_datetimes(series)
         np.testing.assert_array_equal(part.values, whole.values)
         np.testing.assert_array_equal(part.bad, whole.bad)

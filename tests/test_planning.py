@@ -11,14 +11,19 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from integrity_signals.exceptions import SchemaError
+from integrity_signals.estimation import _wilson_interval, estimate_problem_rate
+from integrity_signals.exceptions import IntegritySignalsWarning, SchemaError
 from integrity_signals.planning import (
-    _wilson_interval,
-    estimate_problem_rate,
+    MIN_RANDOM_PICKS,
     inclusion_probabilities,
     plan_dossiers,
     plan_inspections,
+    random_picks_advice,
 )
+
+# Most tests plan small budgets on purpose; the warning that their random part is too small
+# for an estimate has its own tests.
+pytestmark = pytest.mark.filterwarnings("ignore:.*too few for a useful estimate")
 
 
 def officers(n: int = 20, n_units: int = 4, seed: int = 0) -> pd.DataFrame:
@@ -286,6 +291,47 @@ def test_share_rounding_to_no_random_slot_warns():
     assert (plan["selected_by"] == "risk").all()
 
 
+def test_too_few_random_picks_for_an_estimate_warn_and_say_how_many_would_do():
+    with pytest.warns(IntegritySignalsWarning) as caught:
+        plan_inspections(officers(67), budget=10, random_share=0.1, random_state=0)
+    (warning,) = [w.message for w in caught]
+    assert str(warning) == (
+        "random_share=0.1 of budget=10 draws 1 at random: too few for a useful estimate of the "
+        "problem rate (its interval stays wide whatever the inspectors find). 5 random picks "
+        "would: random_share=0.45 at budget=10 or budget=45 at random_share=0.1."
+    )
+    assert warning.code == "few_random_picks"
+    assert warning.params | {"random_share": 0.1} == {
+        "budget": 10, "random_share": 0.1, "n_random": 1, "needed": MIN_RANDOM_PICKS,
+        "share_needed": 0.45, "budget_needed": 45,
+    }  # fmt: skip
+    # the advice holds: either fix draws enough
+    for kwargs in ({"budget": 10, "random_share": 0.45}, {"budget": 45, "random_share": 0.1}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            plan = plan_inspections(officers(67), random_state=0, **kwargs)
+        assert (plan["selected_by"] == "random").sum() == MIN_RANDOM_PICKS
+
+
+@pytest.mark.parametrize(
+    ("n", "budget", "share"),
+    [(67, 10, 0.0), (67, 10, 0.5), (8, 8, 0.3), (4, 3, 0.5)],
+    ids=["no random part", "enough", "random part takes every other entity", "too few to ever"],
+)
+def test_no_warning_when_the_random_part_is_enough_or_cannot_be(n, budget, share):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan_inspections(officers(n), budget=budget, random_share=share, random_state=0)
+
+
+def test_random_picks_advice_spells_out_the_smallest_fix():
+    assert random_picks_advice(10, 0.1, 67) == {
+        "n_random": 1, "needed": 5, "random_share": 0.45, "budget": 45}  # fmt: skip
+    assert random_picks_advice(3, 0.1, 67)["random_share"] is None  # no share of 3 draws 5
+    assert random_picks_advice(10, 0.1, 30)["budget"] is None  # no budget within 30 entities
+    assert random_picks_advice(20, 0.25, 67) is None
+
+
 # --------------------------------------------------------------------------- dossiers
 
 
@@ -519,7 +565,9 @@ def test_inclusion_probabilities_errors():
 
 def estimate_error_cases():
     df = officers(10)
-    plan = plan_inspections(df, budget=4, random_share=0.5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IntegritySignalsWarning)  # made at collection time
+        plan = plan_inspections(df, budget=4, random_share=0.5, random_state=0)
     ids = plan["handler_id"].tolist()
     full = dict.fromkeys(ids, False)
     no_attrs = pd.read_csv(io.StringIO(plan.to_csv(index=False)))

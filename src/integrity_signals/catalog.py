@@ -16,7 +16,7 @@ import pandas as pd
 
 from .columns import ColumnMap
 from .exceptions import SchemaError
-from .io import read_raw
+from .io import read_raw, with_sheets
 from .schema import CATALOG_SCHEMA
 from .validation import ValidationSummary, summarise, validate_table
 
@@ -92,11 +92,16 @@ def read_catalog(
     if isinstance(source, pd.DataFrame):
         return validate_catalog(source, columns)
     raw = read_raw(source, encoding=encoding, delimiter=delimiter, sheet_name=sheet_name)
-    valid, rejects, mapping = validate_table(
-        raw.frame,
-        CATALOG_SCHEMA,
-        columns=columns,
-        row_numbers=raw.row_numbers,
-        prior_rejects=raw.malformed,
-    )
-    return CatalogData(valid, rejects, raw.n_input, mapping, raw.source)
+    try:
+        valid, rejects, mapping = validate_table(
+            raw.frame,
+            CATALOG_SCHEMA,
+            columns=columns,
+            row_numbers=raw.row_numbers,
+            prior_rejects=raw.malformed,
+        )
+    except SchemaError as exc:
+        if exc.code != "missing_column":
+            raise
+        raise with_sheets(exc, raw, CATALOG_SCHEMA, columns) from None
+    return CatalogData(valid, rejects, raw.n_input, mapping, raw.label)

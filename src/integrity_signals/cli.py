@@ -21,8 +21,10 @@ from collections.abc import Sequence
 
 from . import __version__
 from .commands._shared import EXIT_BAD_INPUT, EXIT_OK, EXIT_QUARANTINED, parse_levels
+from .commands.messages import error_text, say, warning_text
 from .exceptions import IntegritySignalsError
 from .export import FORMATS
+from .formatting import LANGS
 from .progress import ConsoleHandler
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_QUARANTINED", "main"]
@@ -68,7 +70,13 @@ def _share(text: str) -> float:
 # --------------------------------------------------------------------------- option groups
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, lang_help: str = "messages") -> None:
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help=f"language of the {lang_help}: en or vi (tiếng Việt); default en",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
 
@@ -184,10 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     _plan_options(p, budget_required=False)
-    p.add_argument(
-        "--lang", choices=("en", "vi"), default="en", help="report language (default en)"
-    )
-    _common(p)
+    _common(p, "messages and the report")
     p.set_defaults(handler=demo.demo)
 
     # ---- validate
@@ -340,13 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cases", metavar="CASES", help="cases to report on")
     p.add_argument("--model", required=True, metavar="FILE", help="model file from fit")
     p.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
-    p.add_argument(
-        "--lang", choices=("en", "vi"), default="en", help="report language (default en)"
-    )
     _plan_options(p, budget_required=False)
     _seed_option(p)
     _reader_options(p, "CASES")
-    _common(p)
+    _common(p, "messages and the report")
     p.set_defaults(handler=inspection.report)
     return parser
 
@@ -354,12 +356,17 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- running
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """Warnings as one log line: the library's own (UserWarning) for the user, the rest for --debug."""
-    if issubclass(category, UserWarning):
-        log.warning("warning: %s", message)
-    else:
-        log.debug("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
+def _warning_printer(lang: str):
+    """Warnings as one log line: the library's own (UserWarning) for the user, in the command
+    line's terms and ``lang``; the rest for --debug."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, UserWarning):
+            log.warning("%s: %s", say(lang, "warning"), warning_text(message, lang))
+        else:
+            log.debug("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
+
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -368,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    lang = args.lang
     level = logging.DEBUG if args.debug else (logging.ERROR if args.quiet else logging.INFO)
     handler = ConsoleHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -375,24 +383,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.addHandler(handler)
     log.setLevel(level)
     log.propagate = False
+    prefix = f"integrity-signals {args.command}"
     try:
         with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _warning_printer(lang)
             return args.handler(args)
     except (IntegritySignalsError, OSError, ValueError) as exc:
         if args.debug:
             raise
-        message = " ".join(str(exc).split())  # one line, whatever the message holds
-        print(f"integrity-signals {args.command}: error: {message}", file=sys.stderr)
+        message = " ".join(error_text(exc, lang, vars(args)).split())  # one line
+        print(f"{prefix}: {say(lang, 'error')}: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"integrity-signals {args.command}: interrupted", file=sys.stderr)
+        print(f"{prefix}: {say(lang, 'interrupted')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if args.debug:
             raise
         print(
-            f"integrity-signals {args.command}: internal error: {type(exc).__name__}: {exc} "
+            f"{prefix}: {say(lang, 'internal')}: {type(exc).__name__}: {exc} "
             "(a bug: rerun with --debug for the traceback and report it)",
             file=sys.stderr,
         )

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import SchemaError
-from .labels import label_key
 from .schema import TableSchema
+from .textkeys import label_key
 
 __all__ = ["ColumnMap", "load_column_map", "resolve_columns"]
 
@@ -110,15 +110,21 @@ def resolve_columns(headers: list, schema: TableSchema, column_map: ColumnMap) -
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise SchemaError(
                 f"The column map sends {header!r} to {canon!r}, which is not a {schema.name} "
-                f"column. Canonical columns: {_quote_list(schema.names)}.{hint}"
-            )
+                f"column. Canonical columns: {_quote_list(schema.names)}.{hint}",
+                code="map_target_unknown",
+                params={"header": header, "column": canon, "columns": schema.names,
+                        "closest": close[0] if close else None},
+            )  # fmt: skip
         if header not in headers:
             close = difflib.get_close_matches(header, headers, n=1, cutoff=0.5)
             hint = f" Closest header: {close[0]!r}." if close else ""
             raise SchemaError(
                 f"The column map names the header {header!r}, which the file does not have. "
-                f"Headers found: {_quote_list(headers)}.{hint}"
-            )
+                f"Headers found: {_quote_list(headers)}.{hint}",
+                code="map_header_absent",
+                params={"header": header, "headers": headers,
+                        "closest": close[0] if close else None},
+            )  # fmt: skip
         resolved[header] = canon
     claimed = {canon: h for h, canon in resolved.items()}
     for header in headers:
@@ -133,21 +139,25 @@ def resolve_columns(headers: list, schema: TableSchema, column_map: ColumnMap) -
             if claimed[canon] in column_map.columns:
                 raise SchemaError(
                     f"The column map sends {claimed[canon]!r} to {canon!r}, but the file also has "
-                    f"a column named {header!r}; rename or drop that column first."
+                    f"a column named {header!r}; rename or drop that column first.",
+                    code="map_clash",
+                    params={"header": claimed[canon], "column": canon, "other": header},
                 )
             raise SchemaError(
                 f"Both {claimed[canon]!r} and {header!r} look like the column {canon!r}. "
-                f"Choose one with columns={{{claimed[canon]!r}: {canon!r}}}."
+                f"Choose one with columns={{{claimed[canon]!r}: {canon!r}}}.",
+                code="ambiguous_column",
+                params={"headers": [claimed[canon], header], "column": canon},
             )
         claimed[canon] = header
         resolved[header] = canon
     missing = [c for c in schema.required if c not in claimed]
     if missing:
-        raise SchemaError(_missing_message(missing[0], headers, resolved, schema))
+        raise _missing_column(missing[0], headers, resolved, schema)
     return resolved
 
 
-def _missing_message(canon: str, headers: list[str], resolved: dict, schema: TableSchema) -> str:
+def _missing_column(canon: str, headers: list[str], resolved: dict, schema: TableSchema):
     col = schema[canon]
     spellings = [col.name, *col.aliases]
     free = [h for h in headers if h not in resolved]
@@ -166,8 +176,14 @@ def _missing_message(canon: str, headers: list[str], resolved: dict, schema: Tab
         )
     else:
         hint = f" Map your header to it with columns={{'<your header>': {canon!r}}}."
-    return (
+    message = (
         f"Required column {canon!r} ({col.description}) is missing. "
         f"Headers found: {_quote_list(headers) or 'none'}.{hint} "
         f"Accepted headers: {_quote_list(spellings)}."
+    )
+    closest = {"header": best[1], "alias": best[2]} if best is not None else {}
+    return SchemaError(
+        message,
+        code="missing_column",
+        params={"column": canon, "headers": headers, "accepted": spellings, **closest},
     )

@@ -47,8 +47,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dates import parse_datetimes
 from .exceptions import SchemaError
-from .parsing import parse_datetimes, parse_ids
+from .parsing import parse_ids
 from .schema import CASE_SCHEMA, RejectReason
 
 __all__ = [
@@ -227,8 +228,11 @@ def _unknown(keys, known, where: str, path) -> None:
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise SchemaError(
                 f"Unknown key {key!r} in {where} of the preset {str(path)!r}.{hint} "
-                f"Known: {', '.join(known)}."
-            )
+                f"Known: {', '.join(known)}.",
+                code="preset_unknown_key",
+                params={"path": str(path), "key": key, "where": where, "known": list(known),
+                        "close": close[0] if close else None},
+            )  # fmt: skip
 
 
 def load_preset(path: str | Path) -> EventLogSpec:
@@ -248,11 +252,19 @@ def load_preset(path: str | Path) -> EventLogSpec:
     """
     path = Path(path)
     if not path.is_file():
-        raise SchemaError(f"Event-log preset {str(path)!r} does not exist.")
+        raise SchemaError(
+            f"Event-log preset {str(path)!r} does not exist.",
+            code="preset_missing",
+            params={"path": str(path)},
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise SchemaError(f"Event-log preset {str(path)!r} is not valid TOML: {exc}.") from None
+        raise SchemaError(
+            f"Event-log preset {str(path)!r} is not valid TOML: {exc}.",
+            code="preset_invalid",
+            params={"path": str(path), "detail": str(exc)},
+        ) from None
     _unknown(raw, [*_PRESET_TABLES, *_PRESET_MAPS], "the top level", path)
     options: dict = {}
     for table, keys in _PRESET_TABLES.items():
@@ -289,8 +301,11 @@ def check_event_columns(headers, spec: EventLogSpec) -> None:
             raise SchemaError(
                 f"The event column {column!r} ({role}) is not in the log. Headers found: "
                 f"{', '.join(repr(h) for h in headers)}.{hint} Set {role} to the right header "
-                "(an argument, or the preset's [events] / [case_attributes] table)."
-            )
+                "(an argument, or the preset's [events] / [case_attributes] table).",
+                code="event_column_missing",
+                params={"column": column, "role": role, "headers": headers,
+                        "close": close[0] if close else None},
+            )  # fmt: skip
 
 
 def _check_roles(spec: EventLogSpec, activities: pd.Index) -> None:
@@ -304,8 +319,12 @@ def _check_roles(spec: EventLogSpec, activities: pd.Index) -> None:
             raise SchemaError(
                 f"None of the {role} {list(names)} occurs in the log ({len(present)} activities"
                 f", e.g. {', '.join(repr(a) for a in list(activities)[:5])}).{hint} "
-                f"Correct {role}."
-            )
+                f"Correct {role}.",
+                code="activities_absent",
+                params={"role": role, "names": list(names), "n": len(present),
+                        "examples": [str(a) for a in list(activities)[:5]],
+                        "close": close[0] if close else None},
+            )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- roll-up

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import numbers
 import unicodedata
+import warnings
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .columns import ColumnMap
-from .exceptions import SchemaError
+from .columns import ColumnMap, load_column_map, resolve_columns
+from .exceptions import IntegritySignalsWarning, SchemaError
+from .filetypes import FileType, first_undecodable, sniff
 from .schema import CASE_SCHEMA, RejectReason
 from .validation import REJECT_COLUMNS, CaseData, validate_cases, validate_table
 
@@ -38,19 +42,40 @@ _BLOCK_BYTES = (1 << 20, 1 << 23)  # CSV read in blocks of 1-8 MB, 16 or more wh
 
 @dataclass
 class RawTable:
-    """A file as read, before the schema: text columns, record numbers, malformed lines."""
+    """A file as read, before the schema: text columns, record numbers, malformed lines.
+
+    For a workbook, ``sheet`` is the sheet read and ``sheets`` all its sheets.
+    """
 
     frame: pd.DataFrame
     row_numbers: np.ndarray
     malformed: pd.DataFrame
     source: str
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
 
     @property
     def n_input(self) -> int:
         return len(self.frame) + len(self.malformed)
 
+    @property
+    def label(self) -> str:
+        """The file read, and the sheet for a workbook: ``cases.xlsx (sheet 'Dữ liệu')``."""
+        return self.source if self.sheet is None else f"{self.source} (sheet {self.sheet!r})"
+
+
+#: What a file name says it is -> the reader for it.
+_READER_OF_NAME = {"csv": "csv", "parquet": "parquet", "excel": "excel", "xls": None}
+_READER_LABEL = {
+    "csv": "CSV text",
+    "parquet": "a Parquet file",
+    "excel": "an .xlsx workbook",
+    "xls": "an old Excel workbook",
+}
+
 
 def _kind(path: Path) -> str:
+    """What the name says: "csv", "parquet", "excel" or "xls"; an error for anything else."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in _COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
@@ -62,40 +87,158 @@ def _kind(path: Path) -> str:
     if last in _EXCEL_SUFFIXES:
         return "excel"
     if last == ".xls":
-        raise SchemaError(
-            f"{path.name}: the old Excel .xls format is not supported; "
-            "save the sheet as .xlsx or CSV UTF-8 and read that."
-        )
+        return "xls"
+    content = sniff(path)
+    holds = f" (it holds {content.label})" if content.kind != "text" else ""
     raise SchemaError(
-        f"{path.name}: unknown file type {last or '(no extension)'!r}; use .csv, .tsv, .txt, "
-        ".parquet or .xlsx (CSV may be compressed: .csv.gz)."
+        f"{path.name}: unknown file type {last or '(no extension)'!r}{holds}; use .csv, .tsv, "
+        ".txt, .parquet or .xlsx (CSV may be compressed: .csv.gz).",
+        code="unknown_extension",
+        params={"path": str(path), "suffix": last, "content": content.kind},
+    )
+
+
+def _not_a_table(path: Path, content: FileType) -> SchemaError:
+    """The error for a file whose content no reader takes, saying what it is and the fix."""
+    if content.kind in ("xls", "html", "xml_sheet", "ods"):
+        fix = (
+            "Open it in Excel (or LibreOffice) and save it as an .xlsx workbook or as "
+            "'CSV UTF-8', then read that."
+        )
+    else:
+        fix = "Check that this is the case export: a CSV, Parquet or .xlsx file."
+    return SchemaError(
+        f"{path.name} is {content.label}, not a table this library reads. {fix}",
+        code="not_a_table",
+        params={"path": str(path), "content": content.kind, "label": content.label},
     )
 
 
 def read_raw(
     source: str | Path, *, encoding: str | None = None, delimiter: str | None = None, sheet_name=0
 ) -> RawTable:
-    """Read a file into a raw table (see :class:`RawTable`) without applying any schema."""
+    """Read a file into a raw table (see :class:`RawTable`) without applying any schema.
+
+    The content decides how: a workbook renamed ``.csv``, or CSV text named
+    ``.xlsx``, is read as what it is, with a warning; a file that is no table
+    (an old ``.xls``, an image, a program) is an error that says what it is.
+    """
     path = Path(source)
     if not path.is_file():
-        raise SchemaError(f"File {str(path)!r} does not exist or is not a file.")
-    kind = _kind(path)
-    if kind == "csv":
-        return _read_csv(path, encoding, delimiter)
-    if kind == "parquet":
+        raise SchemaError(
+            f"File {str(path)!r} does not exist or is not a file.",
+            code="file_missing",
+            params={"path": str(path)},
+        )
+    named = _kind(path)
+    content = sniff(path)
+    if content.kind == "empty":
+        raise SchemaError(
+            f"{path.name}: the file is empty; a header row is needed.",
+            code="empty_file",
+            params={"path": str(path)},
+        )
+    if content.reader is None:
+        raise _not_a_table(path, content)
+    named_compression = _NAME_COMPRESSION.get(path.suffix.lower())
+    if content.reader != _READER_OF_NAME[named] or content.compression != named_compression:
+        warnings.warn(
+            IntegritySignalsWarning(
+                f"{path.name} is {content.label}, not {_READER_LABEL.get(named, named)} as its "
+                "name says; it was read as what it is.",
+                code="content_not_name",
+                params={
+                    "path": str(path),
+                    "label": content.label,
+                    "content": content.kind,
+                    "named": named,
+                },
+            ),
+            stacklevel=3,
+        )
+    if content.reader == "csv":
+        return _read_csv(path, encoding or content.encoding, delimiter, content.compression)
+    if content.reader == "parquet":
         try:
             frame = pd.read_parquet(path)
         except (pa.ArrowException, OSError) as exc:
-            raise SchemaError(f"{path.name}: not a readable Parquet file ({exc}).") from exc
+            raise SchemaError(
+                f"{path.name}: not a readable Parquet file ({exc}).",
+                code="parquet_unreadable",
+                params={"path": str(path), "detail": str(exc)},
+            ) from exc
+        _check_headers(list(frame.columns), path)
+        return RawTable(frame, np.arange(1, len(frame) + 1), _no_malformed(), str(path))
+    return _read_excel(path, sheet_name)
+
+
+def _read_excel(path: Path, sheet_name) -> RawTable:
+    """One sheet of a workbook (by name or 0-based number), every cell as written."""
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise SchemaError(
+            f"{path.name}: not a readable .xlsx workbook ({exc}).",
+            code="xlsx_unreadable",
+            params={"path": str(path), "detail": str(exc)},
+        ) from exc
+    with book:
+        sheets = tuple(book.sheet_names)
+        if isinstance(sheet_name, numbers.Integral) and 0 <= sheet_name < len(sheets):
+            sheet = sheets[sheet_name]
+        elif sheet_name in sheets:
+            sheet = sheet_name
+        else:
+            raise SchemaError(
+                f"{path.name} has no sheet {sheet_name!r}. Sheets: "
+                f"{', '.join(map(repr, sheets))}; pass one of them as sheet_name (a name or a "
+                "0-based number).",
+                code="sheet_missing",
+                params={"path": str(path), "sheet": sheet_name, "sheets": list(sheets)},
+            )
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
+    frame.columns = [unicodedata.normalize("NFC", str(c).strip()) for c in frame.columns]
+    raw = RawTable(
+        frame.reset_index(drop=True),
+        np.arange(1, len(frame) + 1),
+        _no_malformed(),
+        str(path),
+        sheet,
+        sheets,
+    )
+    try:
+        _check_headers(list(frame.columns), path)
+    except SchemaError as exc:
+        raise with_sheets(exc, raw) from None
+    return raw
+
+
+def with_sheets(exc: SchemaError, raw: RawTable, schema=None, columns=None) -> SchemaError:
+    """``exc`` about the sheet read, completed with the other sheets of the workbook and,
+    given the schema, the sheets whose headers hold every required column."""
+    others = [s for s in raw.sheets if s != raw.sheet]
+    if raw.sheet is None or not others:
+        return exc
+    fits = []
+    if schema is not None:
+        with pd.ExcelFile(raw.source, engine="openpyxl") as book:
+            for name in others:
+                columns_of = pd.read_excel(book, sheet_name=name, nrows=0).columns
+                headers = [unicodedata.normalize("NFC", str(c).strip()) for c in columns_of]
+                try:
+                    resolve_columns(headers, schema, load_column_map(columns))
+                except SchemaError:
+                    continue
+                fits.append(name)
+    hint = (
+        f" This is the sheet {raw.sheet!r}; the workbook also has {', '.join(map(repr, others))}."
+    )
+    if fits:
+        hint += f" The sheet {fits[0]!r} has every required column: pass sheet_name={fits[0]!r}."
     else:
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet_name, dtype=object, engine="openpyxl")
-        except (ValueError, KeyError, OSError) as exc:
-            raise SchemaError(f"{path.name}: not a readable .xlsx workbook ({exc}).") from exc
-        frame.columns = [unicodedata.normalize("NFC", str(c).strip()) for c in frame.columns]
-    _check_headers(list(frame.columns), path)
-    frame = frame.reset_index(drop=True)
-    return RawTable(frame, np.arange(1, len(frame) + 1), _no_malformed(), str(path))
+        hint += " Pass sheet_name= to read another sheet."
+    params = {**exc.params, "sheet": raw.sheet, "sheets": list(raw.sheets), "fits": fits}
+    return SchemaError(str(exc) + hint, exc.failures, code=exc.code, params=params)
 
 
 def _no_malformed() -> pd.DataFrame:
@@ -110,7 +253,9 @@ def _check_headers(headers: list, path: Path) -> None:
     if blank:
         raise SchemaError(
             f"{path.name}: header cells {blank} (counting from 1) are empty; "
-            "give every column a name in the first row."
+            "give every column a name in the first row.",
+            code="blank_headers",
+            params={"path": str(path), "cells": blank},
         )
     seen, repeated = set(), []
     for h in names:
@@ -119,24 +264,46 @@ def _check_headers(headers: list, path: Path) -> None:
         seen.add(h)
     if repeated:
         raise SchemaError(
-            f"{path.name}: the header repeats {sorted(set(repeated))}; rename the copies."
+            f"{path.name}: the header repeats {sorted(set(repeated))}; rename the copies.",
+            code="repeated_headers",
+            params={"path": str(path), "headers": sorted(set(repeated))},
         )
 
 
-def _sniff_encoding(head: bytes, path: Path) -> str:
-    """BOM first; otherwise the head must be valid UTF-8."""
+def _decode_error(path: Path, codec: str, compression: str | None) -> SchemaError:
+    """The file does not decode as ``codec``: where, and what to do about it."""
+    where = first_undecodable(path, codec, compression)
+    line, byte = where if where is not None else (None, None)
+    at = f"line {line} holds the byte 0x{byte:02X}, which" if where else "some bytes"
+    if codec == "utf-8":
+        message = (
+            f"{path.name}: the file is not UTF-8 text ({at} UTF-8 does not allow). If it came "
+            "from an older Vietnamese Windows program, pass encoding='cp1258'; or save it "
+            "again as 'CSV UTF-8' in Excel."
+        )
+    else:
+        message = (
+            f"{path.name}: the file is not {codec} text ({at} {codec} cannot read). Name its "
+            "encoding with encoding= (e.g. 'utf-8', 'utf-16', 'cp1258'), or save it again as "
+            "'CSV UTF-8' in Excel."
+        )
+    return SchemaError(
+        message,
+        code="not_utf8" if codec == "utf-8" else "decode_error",
+        params={"path": str(path), "encoding": codec, "line": line, "byte": byte},
+    )
+
+
+def _sniff_encoding(head: bytes) -> str | None:
+    """UTF-8 or UTF-16 from the byte-order mark, else UTF-8 if the head is; None otherwise."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise SchemaError(
-            f"{path.name}: the file is not UTF-8 (byte {exc.start} cannot be decoded). If it came "
-            "from an older Vietnamese Windows program pass encoding='cp1258' (CLI: --encoding "
-            "cp1258), or re-save it as 'CSV UTF-8' in Excel."
-        ) from None
+    except UnicodeDecodeError:
+        return None
     return "utf-8"
 
 
@@ -145,7 +312,7 @@ def _sniff_delimiter(line: str) -> str:
     return max(counts, key=counts.get)
 
 
-def _may_hold_quotes(path: Path, codec: str) -> bool:
+def _may_hold_quotes(path: Path, codec: str, compressed: bool | None = None) -> bool:
     """False only when the file certainly has no quote character, so no value spans lines.
 
     Arrow splits an unquoted file into blocks in parallel; a value may only hold a line
@@ -153,7 +320,9 @@ def _may_hold_quotes(path: Path, codec: str) -> bool:
     for the byte ``"`` encodes to (UTF-8, UTF-16, cp1258 alike); compressed files and
     encodings where ``"`` is another byte count as quoted.
     """
-    if path.suffix.lower() in _COMPRESSION_SUFFIXES or b'"' not in '"'.encode(codec):
+    if compressed is None:
+        compressed = path.suffix.lower() in _COMPRESSION_SUFFIXES
+    if compressed or b'"' not in '"'.encode(codec):
         return True
     block = bytearray(_SCAN_BYTES)
     with open(path, "rb", buffering=0) as fh:
@@ -163,23 +332,39 @@ def _may_hold_quotes(path: Path, codec: str) -> bool:
     return False
 
 
-def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTable:
-    with pa.input_stream(str(path), compression="detect") as stream:
+_NAME_COMPRESSION = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4"}
+
+
+def _read_csv(
+    path: Path, encoding: str | None, delimiter: str | None, compression: str | None = None
+) -> RawTable:
+    """CSV text; ``compression`` is the file's own (from its content), whatever its name says."""
+    named = _NAME_COMPRESSION.get(path.suffix.lower())
+    with pa.input_stream(str(path), compression=compression) as stream:
         head = stream.read(_SNIFF_BYTES)
     if not head.strip():
-        raise SchemaError(f"{path.name}: the file is empty; a header row is needed.")
-    encoding = encoding or _sniff_encoding(head, path)
+        raise SchemaError(
+            f"{path.name}: the file is empty; a header row is needed.",
+            code="empty_file",
+            params={"path": str(path)},
+        )
+    if encoding is None:
+        encoding = _sniff_encoding(head)
+        if encoding is None:
+            raise _decode_error(path, "utf-8", compression)
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
         raise SchemaError(
             f"Unknown encoding {encoding!r}; use a Python codec name such as 'utf-8', 'utf-16' "
-            "or 'cp1258'."
+            "or 'cp1258'.",
+            code="unknown_encoding",
+            params={"encoding": encoding},
         ) from None
     try:
         text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise SchemaError(f"{path.name}: cannot decode the file as {encoding}: {exc}.") from None
+    except UnicodeDecodeError:
+        raise _decode_error(path, codec, compression) from None
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     delimiter = delimiter or _sniff_delimiter(first_line)
     header = [
@@ -189,14 +374,16 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     _check_headers(header, path)
     arrow_encoding = "utf8" if codec == "utf-8" else codec
     n_cols = len(header)
-    quoted = _may_hold_quotes(path, codec)
+    quoted = _may_hold_quotes(path, codec, compression is not None)
     # Each block becomes a chunk of every column; the parsers work chunk by chunk, and a
     # few large chunks cost less than many small ones.
     block_size = min(max(path.stat().st_size // 16, _BLOCK_BYTES[0]), _BLOCK_BYTES[1])
 
     def read(threads: bool, handler):
+        # by path where the name tells the compression right, else through a stream
+        source = str(path) if named == compression else pa.input_stream(str(path), compression)
         return pacsv.read_csv(
-            str(path),
+            source,
             read_options=pacsv.ReadOptions(
                 encoding=arrow_encoding,
                 use_threads=threads,
@@ -226,10 +413,19 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
         if bad_rows:  # line numbers are only known when reading on one thread
             bad_rows.clear()
             table = read(False, collect)
+    except UnicodeDecodeError:  # Arrow decodes other encodings than UTF-8 with Python's codecs
+        raise _decode_error(path, codec, compression) from None
     except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc):
+            raise _decode_error(path, codec, compression) from None
+        if "Could not skip initial" in str(exc):  # a header without a line break: no rows
+            frame = pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+            return RawTable(frame, np.zeros(0, np.int64), _no_malformed(), str(path))
         raise SchemaError(
             f"{path.name}: cannot read the CSV ({exc}). Check the encoding (encoding=...) "
-            "and the delimiter (delimiter=...)."
+            "and the delimiter (delimiter=...).",
+            code="csv_unreadable",
+            params={"path": str(path), "detail": str(exc), "delimiter": delimiter},
         ) from None
     frame = table.to_pandas()
     n_total = len(frame) + len(bad_rows)
@@ -271,7 +467,11 @@ def read_cases(
     ----------
     source : str, Path or DataFrame
         A ``.csv`` / ``.tsv`` / ``.txt`` (optionally ``.gz``), ``.parquet`` or
-        ``.xlsx`` file. A DataFrame is passed to :func:`validate_cases`.
+        ``.xlsx`` file. A DataFrame is passed to :func:`validate_cases`. The
+        content decides how a file is read: a workbook or a compressed CSV
+        under another name is read as what it is (with a warning); a file that
+        is no table (an old ``.xls``, an image, a program) is an error naming
+        what it is.
     columns : dict, path or None
         Column map ``{"your header": "canonical_name"}``, or a TOML/JSON file
         with ``[columns]`` and ``[channel]`` tables. Built-in Vietnamese and
@@ -286,7 +486,9 @@ def read_cases(
     delimiter : str, optional
         CSV delimiter; default: sniffed from the header (``,``, ``;``, tab, ``|``).
     sheet_name : int or str, default 0
-        Excel sheet.
+        Excel sheet, by name or 0-based number. When the sheet read lacks a
+        required column, the error names it, the workbook's other sheets and
+        the one that holds every required column.
 
     Returns
     -------
@@ -307,13 +509,18 @@ def read_cases(
     if isinstance(source, pd.DataFrame):
         return validate_cases(source, columns, dayfirst=dayfirst, tz=tz)
     raw = read_raw(source, encoding=encoding, delimiter=delimiter, sheet_name=sheet_name)
-    valid, rejects, mapping = validate_table(
-        raw.frame,
-        CASE_SCHEMA,
-        columns=columns,
-        dayfirst=dayfirst,
-        tz=tz,
-        row_numbers=raw.row_numbers,
-        prior_rejects=raw.malformed,
-    )
-    return CaseData(valid, rejects, raw.n_input, mapping, raw.source)
+    try:
+        valid, rejects, mapping = validate_table(
+            raw.frame,
+            CASE_SCHEMA,
+            columns=columns,
+            dayfirst=dayfirst,
+            tz=tz,
+            row_numbers=raw.row_numbers,
+            prior_rejects=raw.malformed,
+        )
+    except SchemaError as exc:
+        if exc.code != "missing_column":
+            raise
+        raise with_sheets(exc, raw, CASE_SCHEMA, columns) from None
+    return CaseData(valid, rejects, raw.n_input, mapping, raw.label)

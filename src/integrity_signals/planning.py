@@ -34,39 +34,31 @@ Design
   back) still works: the design is recovered from the ``selected_by`` and
   ``inclusion_probability`` columns.
 
-Estimation
-----------
-:func:`estimate_problem_rate` treats the plan as two strata. The risk stratum
-is a census: its count of problems is known exactly. The rest stratum (M
-entities) is estimated from the random sample by Horvitz-Thompson,
-``found * M / n_random``. The interval is a Wilson score interval for the
-rest-stratum proportion with the finite-population correction applied
-through the effective sample size ``n_random * (M - 1) / (M - n_random)``
-(it narrows to a point when the sample covers the whole stratum), scaled to
-a count, shifted by the exact risk-stratum count and divided by N. Without
-random slots the rest is not estimable: only the risk stratum's hit rate is
-reported.
+Estimation from the inspection outcomes is in :mod:`integrity_signals.estimation`.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .exceptions import SchemaError
+from .exceptions import IntegritySignalsWarning, ParameterError, SchemaError
 
 __all__ = [
-    "ProblemRateEstimate",
-    "estimate_problem_rate",
+    "MIN_RANDOM_PICKS",
     "inclusion_probabilities",
     "plan_dossiers",
     "plan_inspections",
+    "random_picks_advice",
 ]
+
+#: Random picks below which the problem-rate estimate is too imprecise to act on: with
+#: one pick the 95 % interval spans most of [0, 1] whatever the inspectors find.
+MIN_RANDOM_PICKS = 5
 
 LEVELS = ("handler_id", "unit_id")
 """Entity id columns detected, in this order, when ``level`` is not given."""
@@ -124,7 +116,9 @@ def _check_columns(df: pd.DataFrame, needed, param: str, func: str, what: str = 
                 func,
                 f"a frame with the columns {list(needed)}{what}",
                 f"one without {missing} (columns {[str(c) for c in df.columns]})",
-            )
+            ),
+            code="missing_columns",
+            params={"param": param, "missing": missing, "columns": [str(c) for c in df.columns]},
         )
 
 
@@ -146,8 +140,11 @@ def _entity_level(df: pd.DataFrame, level, func: str) -> str:
                     f"a frame with an entity id column ({' or '.join(map(repr, LEVELS))})",
                     f"columns {[str(c) for c in df.columns]}",
                     " Name the id column with level=.",
-                )
-            )
+                ),
+                code="missing_columns",
+                params={"param": "entity_scores", "missing": ["handler_id or unit_id"],
+                        "columns": [str(c) for c in df.columns]},
+            )  # fmt: skip
         return found[0]
     if not isinstance(level, str) or level not in df.columns:
         raise ValueError(
@@ -170,7 +167,9 @@ def _check_entities(df: pd.DataFrame, level: str, func: str) -> None:
                 f"a frame with one row per {level}",
                 f"repeated ids {repeated}",
                 " Aggregate or drop the duplicates first.",
-            )
+            ),
+            code="repeated_entities",
+            params={"param": "entity_scores", "level": level, "repeated": repeated},
         )
 
 
@@ -234,6 +233,84 @@ def _dossier_text(ids: pd.Series, flags: pd.DataFrame, level: str, n_dossiers: i
     dossiers = ids.map(grouped["case"].agg(", ".join)).fillna("")
     dossier_reasons = ids.map(grouped["item"].agg(" | ".join)).fillna("")
     return dossiers.to_numpy(dtype=object), dossier_reasons.to_numpy(dtype=object)
+
+
+def random_picks_advice(budget, random_share, n_entities=None, n_random=None) -> dict | None:
+    """What it takes for a plan's random part to estimate the problem rate; None if it can.
+
+    A plan with a random share draws ``n_random`` entities at random (``budget *
+    random_share`` rounded half up). Fewer than :data:`MIN_RANDOM_PICKS` give an
+    estimate too imprecise to use. Returns None when the random part is large
+    enough, when there is none by choice (``random_share=0``), when it covers
+    every entity not selected by risk, or when no plan on ``n_entities`` could
+    draw enough. Otherwise a dict: ``n_random``, ``needed``
+    (:data:`MIN_RANDOM_PICKS`), ``random_share`` (the smallest share, in
+    hundredths, that draws enough at this budget; None if none can) and
+    ``budget`` (the smallest budget that draws enough at this share; None if
+    none within ``n_entities`` can).
+
+    Examples
+    --------
+    >>> random_picks_advice(10, 0.1, n_entities=67)
+    {'n_random': 1, 'needed': 5, 'random_share': 0.45, 'budget': 45}
+    >>> random_picks_advice(10, 0.5, n_entities=67) is None
+    True
+    """
+    if random_share is None or not random_share > 0:
+        return None
+    if n_random is None:
+        n_random = int(np.floor(budget * random_share + 0.5))
+    needed = MIN_RANDOM_PICKS
+    if n_random >= needed:
+        return None
+    if n_entities is not None:
+        n_rest = n_entities - (budget - n_random)
+        if n_rest <= n_random or n_entities < needed + 1:
+            return None
+    share = math.ceil(round((needed - 0.5) / budget * 100, 9)) / 100
+    share = share if share <= 1 else None
+    more = math.ceil(round((needed - 0.5) / random_share, 9))
+    while np.floor(more * random_share + 0.5) < needed:  # float rounding at the boundary
+        more += 1
+    more = more if n_entities is None or more <= n_entities else None
+    if share is None and more is None:
+        return None
+    return {"n_random": n_random, "needed": needed, "random_share": share, "budget": more}
+
+
+def _warn_few_random(budget: int, random_share: float, n_entities: int, n_random: int) -> None:
+    """Warn when the random part is too small to estimate the problem rate, with the fix."""
+    advice = random_picks_advice(budget, random_share, n_entities, n_random)
+    if advice is None and not (random_share > 0 and n_random == 0):
+        return
+    fixes = []
+    if advice is not None and advice["random_share"] is not None:
+        fixes.append(f"random_share={advice['random_share']:g} at budget={budget}")
+    if advice is not None and advice["budget"] is not None:
+        fixes.append(f"budget={advice['budget']} at random_share={random_share:g}")
+    fix = f" {MIN_RANDOM_PICKS} random picks would: {' or '.join(fixes)}." if fixes else ""
+    if n_random == 0:
+        message = (
+            f"random_share={random_share:g} of budget={budget} rounds to 0 random slots, so "
+            "estimate_problem_rate cannot estimate the problem rate outside the risk selection."
+            f"{fix} Or pass random_share=0 to plan without a random part."
+        )
+    else:
+        message = (
+            f"random_share={random_share:g} of budget={budget} draws {n_random} at random: too "
+            "few for a useful estimate of the problem rate (its interval stays wide whatever the "
+            f"inspectors find).{fix}"
+        )
+    warnings.warn(
+        IntegritySignalsWarning(
+            message,
+            code="few_random_picks",
+            params={"budget": budget, "random_share": random_share, "n_random": n_random,
+                    "needed": MIN_RANDOM_PICKS, "share_needed": advice and advice["random_share"],
+                    "budget_needed": advice and advice["budget"]},
+        ),
+        stacklevel=3,
+    )  # fmt: skip
 
 
 def plan_inspections(
@@ -305,13 +382,15 @@ def plan_inspections(
 
     Warns
     -----
-    UserWarning
-        If ``random_share > 0`` rounds to no random slot, or the caps leave
-        risk slots unfilled.
+    IntegritySignalsWarning
+        If ``random_share > 0`` draws fewer than :data:`MIN_RANDOM_PICKS` at
+        random (none, or too few for a useful estimate of the problem rate;
+        the warning says which share or budget would draw enough, see
+        :func:`random_picks_advice`), or the caps leave risk slots unfilled.
 
     See Also
     --------
-    estimate_problem_rate : The problem rate from the inspection outcomes.
+    integrity_signals.estimate_problem_rate : The problem rate from the inspection outcomes.
     inclusion_probabilities : Every entity's chance of being in the plan.
     plan_dossiers : The dossiers to pull, one row per (entity, case).
 
@@ -342,14 +421,16 @@ def plan_inspections(
     n_entities = len(entity_scores)
     budget = _check_int(budget, "budget", func)
     if budget > n_entities:
-        raise ValueError(
+        raise ParameterError(
             _fail(
                 "budget",
                 func,
                 f"at most the number of entities in entity_scores ({n_entities})",
                 f"{budget}",
                 " Lower the budget or score more entities.",
-            )
+            ),
+            code="budget_too_large",
+            params={"param": "budget", "value": budget, "n_entities": n_entities, "level": level},
         )
     if not _is_real(random_share) or not 0 <= random_share <= 1:
         raise ValueError(_fail("random_share", func, "a float in [0, 1]", f"{random_share!r}"))
@@ -365,14 +446,6 @@ def plan_inspections(
     n_dossiers = _check_int(n_dossiers, "n_dossiers", func)
 
     n_random_requested = int(np.floor(budget * random_share + 0.5))
-    if random_share > 0 and n_random_requested == 0:
-        warnings.warn(
-            f"random_share={random_share} of budget={budget} rounds to 0 random slots, so "
-            "estimate_problem_rate cannot estimate the problem rate outside the risk selection. "
-            "Raise budget or random_share, or pass random_share=0 to plan without a random part.",
-            UserWarning,
-            stacklevel=2,
-        )
     n_risk_requested = budget - n_random_requested
 
     order = _risk_order(entity_scores, level)
@@ -386,12 +459,19 @@ def plan_inspections(
     n_random = budget - n_risk
     if n_risk < n_risk_requested:
         warnings.warn(
-            f"max_per_unit={max_per_unit} leaves {n_risk} entities eligible for the "
-            f"{n_risk_requested} risk slots; the {n_risk_requested - n_risk} unused slots were "
-            f"added to the random draw ({n_random} random slots instead of {n_random_requested}).",
-            UserWarning,
+            IntegritySignalsWarning(
+                f"max_per_unit={max_per_unit} leaves {n_risk} entities eligible for the "
+                f"{n_risk_requested} risk slots; the {n_risk_requested - n_risk} unused slots "
+                f"were added to the random draw ({n_random} random slots instead of "
+                f"{n_random_requested}).",
+                code="caps_unfilled",
+                params={"max_per_unit": max_per_unit, "n_risk": n_risk,
+                        "n_risk_requested": n_risk_requested, "n_random": n_random,
+                        "n_random_requested": n_random_requested},
+            ),
             stacklevel=2,
-        )
+        )  # fmt: skip
+    _warn_few_random(budget, random_share, n_entities, n_random)
     rest_pos = np.setdiff1d(np.arange(n_entities), risk_pos)
     n_rest = len(rest_pos)
     random_pos = rest_pos[np.sort(rng.choice(n_rest, size=n_random, replace=False))]
@@ -589,204 +669,3 @@ def plan_dossiers(plan, flags, n_dossiers=5):
     top = _top_dossiers(plan[level], flags, level, n_dossiers)
     top["selected_by"] = top[level].map(pd.Series(plan["selected_by"].to_numpy(), plan[level]))
     return top
-
-
-# --------------------------------------------------------------------------- estimation
-
-
-@dataclass(frozen=True)
-class ProblemRateEstimate:
-    """The problem rate across all entities, estimated from a plan's inspection outcomes.
-
-    Attributes
-    ----------
-    rate : float
-        Estimated share of the N entities with a problem (NaN when the rest
-        stratum is not estimable).
-    count : float
-        Estimated number of entities with a problem: the risk stratum's exact
-        count plus ``random_found * M / n_random``.
-    ci_low, ci_high : float
-        Confidence interval of ``rate``.
-    confidence : float
-        Level of the interval.
-    risk_rate : float
-        Hit rate among the risk-selected entities (NaN without any).
-    random_rate : float
-        Rate in the random sample, i.e. among the entities the targeting did
-        not pick (NaN without random slots). ``risk_rate`` against
-        ``random_rate`` is how much better than chance the targeting does.
-    n_entities, n_rest : int or None
-        N, all entities; M, those not risk-selected. None when unknown (a plan
-        without random rows that lost its ``attrs``).
-    n_risk, risk_found, n_random, random_found : int
-        Inspected and problems found, per stratum.
-    """
-
-    rate: float
-    count: float
-    ci_low: float
-    ci_high: float
-    confidence: float
-    risk_rate: float
-    random_rate: float
-    n_entities: int | None
-    n_rest: int | None
-    n_risk: int
-    risk_found: int
-    n_random: int
-    random_found: int
-
-
-def _wilson_interval(found: int, n: int, population: int, confidence: float):
-    """Wilson score interval for a proportion from a sample of ``n`` out of ``population``.
-
-    The finite-population correction enters through the effective sample size
-    ``n (N - 1) / (N - n)``; a sample of the whole population gives a point.
-    """
-    p = found / n
-    if n >= population:
-        return p, p
-    n_eff = n * (population - 1) / (population - n)
-    z2 = stats.norm.ppf(0.5 + confidence / 2) ** 2
-    denom = 1 + z2 / n_eff
-    centre = (p + z2 / (2 * n_eff)) / denom
-    half = np.sqrt(z2) / denom * np.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff**2))
-    low = 0.0 if found == 0 else max(0.0, centre - half)
-    high = 1.0 if found == n else min(1.0, centre + half)
-    return low, high
-
-
-def _check_outcomes(outcomes, ids: pd.Series, func: str) -> np.ndarray:
-    """Each planned entity's outcome as a bool array in plan order."""
-    if isinstance(outcomes, dict):
-        outcomes = pd.Series(outcomes, dtype=object)
-    if not isinstance(outcomes, pd.Series):
-        raise TypeError(
-            _fail(
-                "outcomes",
-                func,
-                "a dict or a pandas Series mapping entity id to bool",
-                f"{type(outcomes).__name__}",
-            )
-        )
-    if not outcomes.index.is_unique:
-        repeated = sorted(map(str, outcomes.index[outcomes.index.duplicated()].unique()))
-        raise ValueError(
-            _fail("outcomes", func, "one outcome per entity", f"repeated ids {repeated}")
-        )
-    given = outcomes.reindex(ids.to_numpy()).astype(object)
-    missing = given.isna().to_numpy()
-    if missing.any():
-        raise ValueError(
-            _fail(
-                "outcomes",
-                func,
-                "an outcome for every planned entity",
-                f"none for {list(map(str, ids[missing]))}",
-                " Inspect them, or record what was found, before estimating.",
-            )
-        )
-    found = given.map({True: True, False: False})
-    bad = found.isna().to_numpy()
-    if bad.any():
-        shown = dict(zip(map(str, ids[bad]), given[bad], strict=True))
-        raise ValueError(_fail("outcomes", func, "True/False (or 1/0) per entity", f"{shown}"))
-    return found.to_numpy(dtype=bool)
-
-
-def estimate_problem_rate(plan, outcomes, *, confidence=0.95):
-    """Estimate the share of all entities with a problem from a plan's inspection outcomes.
-
-    The risk stratum is a census, the rest is estimated from the random
-    sample by Horvitz-Thompson; see the module docstring.
-
-    Parameters
-    ----------
-    plan : pandas.DataFrame
-        A plan from :func:`plan_inspections`, whole (every inspected row).
-    outcomes : dict or pandas.Series
-        Planned entity id -> whether a problem was found (bool or 0/1).
-        Outcomes for entities outside the plan are ignored: they were not
-        drawn with a known probability.
-    confidence : float, default=0.95
-        Level of the interval, in (0, 1).
-
-    Returns
-    -------
-    ProblemRateEstimate
-
-    Raises
-    ------
-    ValueError
-        If a planned entity has no outcome (all are listed) or a non-boolean
-        one, or ``confidence`` is out of range.
-    SchemaError
-        If ``plan`` is not a whole plan from :func:`plan_inspections`.
-
-    Warns
-    -----
-    UserWarning
-        If the plan has no random slots while some entities were not
-        risk-selected: only ``risk_rate`` is estimable.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from integrity_signals.planning import estimate_problem_rate, plan_inspections
-    >>> units = pd.DataFrame({"unit_id": [f"P{i}" for i in range(1, 21)],
-    ...                       "risk_score": [i / 20 for i in range(20, 0, -1)]})
-    >>> plan = plan_inspections(units, budget=8, random_share=0.5, random_state=0)
-    >>> found = dict.fromkeys(plan["unit_id"], False) | {"P1": True, "P2": True, "P3": True}
-    >>> est = estimate_problem_rate(plan, found)
-    >>> est.risk_rate, est.random_rate, est.rate
-    (0.75, 0.0, 0.15)
-    >>> round(est.ci_low, 3), round(est.ci_high, 3)
-    (0.15, 0.498)
-    """
-    func = "estimate_problem_rate"
-    if not _is_real(confidence) or not 0 < confidence < 1:
-        raise ValueError(_fail("confidence", func, "a float in (0, 1)", f"{confidence!r}"))
-    design = _plan_design(plan, func)
-    found = _check_outcomes(outcomes, plan[design["level"]], func)
-    by = plan["selected_by"].to_numpy()
-    n_risk, n_random = design["n_risk"], design["n_random"]
-    n_entities, n_rest = design["n_entities"], design["n_rest"]
-    risk_found = int(found[by == "risk"].sum())
-    random_found = int(found[by == "random"].sum())
-    risk_rate = risk_found / n_risk if n_risk else np.nan
-    random_rate = random_found / n_random if n_random else np.nan
-
-    if n_random:
-        low, high = _wilson_interval(random_found, n_random, n_rest, confidence)
-        count = risk_found + random_found * n_rest / n_random
-        rate = count / n_entities
-        ci_low = (risk_found + low * n_rest) / n_entities
-        ci_high = (risk_found + high * n_rest) / n_entities
-    elif n_rest == 0:  # every entity was risk-selected: the census is complete
-        count = float(risk_found)
-        rate = ci_low = ci_high = count / n_entities
-    else:
-        warnings.warn(
-            "The plan has no random slots, so the problem rate among the entities the "
-            "targeting did not pick cannot be estimated; only risk_rate is reported. "
-            "Plan with random_share > 0 to estimate the overall rate.",
-            UserWarning,
-            stacklevel=2,
-        )
-        count = rate = ci_low = ci_high = np.nan
-    return ProblemRateEstimate(
-        rate=float(rate),
-        count=float(count),
-        ci_low=float(ci_low),
-        ci_high=float(ci_high),
-        confidence=float(confidence),
-        risk_rate=float(risk_rate),
-        random_rate=float(random_rate),
-        n_entities=n_entities,
-        n_rest=n_rest,
-        n_risk=n_risk,
-        risk_found=risk_found,
-        n_random=n_random,
-        random_found=random_found,
-    )

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from .formatting import format_number
+
 __all__ = ["ConsoleHandler", "Progress"]
 
 _BAR = 20  # characters of the bar
@@ -59,6 +61,8 @@ class Progress:
         Default ``sys.stderr`` (looked up when the object is made).
     live : bool, optional
         Draw the live bar; default: when ``stream`` is a terminal.
+    lang : {"en", "vi"}, default "en"
+        Language of the words the lines add ("done", seconds) and of their numbers.
 
     Examples
     --------
@@ -78,8 +82,10 @@ class Progress:
         quiet: bool = False,
         stream: TextIO | None = None,
         live: bool | None = None,
+        lang: str = "en",
     ):
         self.n_steps = max(int(n_steps), 1)
+        self.lang = lang
         self.quiet = quiet
         self.stream = sys.stderr if stream is None else stream
         if live is None:
@@ -120,11 +126,19 @@ class Progress:
                 self._step = None
                 if ok:
                     self.done += 1
-                    text = f" {step.text}" if step.text else " done"
-                    self.stream.write(f"{label} ...{text} ({step.elapsed:.1f} s)\n")
+                    text = f" {step.text}" if step.text else f" {self._word('done')}"
+                    self.stream.write(f"{label} ...{text} ({self._seconds(step.elapsed, 1)})\n")
                     self.stream.flush()
             if _active is self:
                 _active = None
+
+    def _word(self, key: str) -> str:
+        return {"en": {"done": "done", "s": "s"}, "vi": {"done": "xong", "s": "giây"}}[
+            "vi" if self.lang == "vi" else "en"
+        ][key]
+
+    def _seconds(self, seconds: float, digits: int) -> str:
+        return f"{format_number(seconds, self.lang, digits)} {self._word('s')}"
 
     # ------------------------------------------------------------------ live line
     def _tick(self, stop: threading.Event) -> None:
@@ -140,7 +154,7 @@ class Progress:
             return
         filled = round(_BAR * min(self.done, self.n_steps) / self.n_steps)
         bar = "#" * filled + "-" * (_BAR - filled)
-        line = f"[{bar}] {self.done + 1}/{self.n_steps} {step.label} ... {step.elapsed:.0f} s"
+        line = f"[{bar}] {self.done + 1}/{self.n_steps} {step.label} ... {self._seconds(step.elapsed, 0)}"
         width = shutil.get_terminal_size((80, 24)).columns - 1
         self.stream.write("\r" + line[:width] + "\033[K")
         self.stream.flush()

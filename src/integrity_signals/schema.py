@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .labels import label_key
+from .textkeys import label_key
 
 __all__ = [
     "CASE_SCHEMA",
@@ -44,7 +44,7 @@ class RejectReason(StrEnum):
 
 
 #: Canonical filing channels and the written forms accepted for each (compared with
-#: :func:`~integrity_signals.labels.label_key`, so case and diacritics do not matter).
+#: :func:`~integrity_signals.textkeys.label_key`, so case and diacritics do not matter).
 CHANNELS: dict[str, tuple[str, ...]] = {
     "online": (
         "online",

@@ -38,10 +38,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .formatting import (
+    LANGS,
+    format_days,
+    format_money,
+    format_number,
+    format_percent,
+    format_value,
+)
 
 __all__ = ["LANGS", "MODERATE", "OCCURRENCE_ALPHA", "SIGNALS", "Signal", "signal"]
-
-LANGS = ("en", "vi")
 
 #: Event threshold of occurrence signals: anything beyond the peers' typical case.
 OCCURRENCE_ALPHA = 0.25
@@ -50,37 +56,17 @@ OCCURRENCE_ALPHA = 0.25
 MODERATE = 0.5
 
 
-def fmt_number(value: float, lang: str, digits: int = 0) -> str:
-    """Grouped thousands and ``digits`` decimals: "1,500,000.5" (en), "1.500.000,5" (vi)."""
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "vi" else text
+def _n(x, lang: str, digits: int | None = None) -> str:
+    """A count or measure the reader's way (:func:`~integrity_signals.formatting.format_value`:
+    whole numbers without decimals); ``digits`` fixes the decimals of a fraction."""
+    text = format_value(x, lang)
+    if digits is None or text == format_number(x, lang):  # whole (or missing): as it is
+        return text
+    return format_number(x, lang, digits)
 
 
-def _n(x, lang: str, digits: int = 1) -> str:
-    """A count or measure the reader's way: whole numbers without decimals."""
-    if x is None or not np.isfinite(x):
-        return "?"
-    whole = abs(x - round(x)) < 1e-9 or abs(x) >= 100
-    return fmt_number(x, lang, 0 if whole else digits)
-
-
-def _money(x, lang: str) -> str:
-    if x is None or not np.isfinite(x):
-        return "?"
-    return f"{fmt_number(x, lang)} {'đồng' if lang == 'vi' else 'VND'}"
-
-
-def _days(x, lang: str) -> str:
-    if lang == "vi":
-        return f"{_n(x, lang)} ngày làm việc"
-    return f"{_n(x, lang)} working day{'' if x == 1 else 's'}"
-
-
-def _pct(share, lang: str) -> str:
-    if share is None or not np.isfinite(share):
-        return "?"
-    pct = 100 * float(share)
-    return f"{fmt_number(pct, lang, 0 if pct >= 10 or pct == 0 else 1)}%"
+#: Amounts, working days and shares the reader's way (:mod:`integrity_signals.formatting`).
+_money, _days, _pct = format_money, format_days, format_percent
 
 
 # ---------------------------------------------------------------- case sentences (one case each)
@@ -180,9 +166,9 @@ def _due_gap(g, when, lang):
     longer = gap > 0
     if lang == "vi":
         side = "dài hơn" if longer else "ngắn hơn"
-        return f"ngày hẹn trả {side} thời hạn luật định {_n(abs(gap), lang)} ngày làm việc (thời hạn {_n(term, lang)})"
+        return f"ngày hẹn trả {side} thời hạn luật định {_days(abs(gap), lang)} (thời hạn {_n(term, lang)})"
     side = "longer" if longer else "shorter"
-    return f"promised date {_n(abs(gap), lang)} working days {side} than the statutory term of {_n(term, lang)}"
+    return f"promised date {_days(abs(gap), lang)} {side} than the statutory term of {_n(term, lang)}"
 
 
 def _posted_gap(g, when, lang):

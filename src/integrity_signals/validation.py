@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import ColumnMap, load_column_map, resolve_columns
+from .dates import parse_datetimes
 from .exceptions import SchemaError
 from .parsing import (
     Parsed,
@@ -30,7 +31,6 @@ from .parsing import (
     parse_amounts,
     parse_channels,
     parse_counts,
-    parse_datetimes,
     parse_days,
     parse_ids,
 )

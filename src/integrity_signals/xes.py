@@ -81,7 +81,11 @@ def read_xes(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise SchemaError(f"File {str(path)!r} does not exist or is not a file.")
+        raise SchemaError(
+            f"File {str(path)!r} does not exist or is not a file.",
+            code="file_missing",
+            params={"path": str(path)},
+        )
     with open(path, "rb") as probe:
         compressed = probe.read(2) == b"\x1f\x8b"
     opener = gzip.open if compressed else open
@@ -127,7 +131,9 @@ def read_xes(path: str | Path) -> pd.DataFrame:
         line, col = exc.position
         raise SchemaError(
             f"{path.name}: not well-formed XES at line {line}, column {col} ({exc}); the file "
-            "may be truncated or not XML. Re-export it, or check it opens in a process-mining tool."
+            "may be truncated or not XML. Re-export it, or check it opens in a process-mining tool.",
+            code="xes_malformed",
+            params={"path": str(path), "line": line, "col": col, "detail": str(exc)},
         ) from None
     except (OSError, EOFError) as exc:
         raise SchemaError(f"{path.name}: cannot read the file ({exc}).") from None
@@ -135,5 +141,9 @@ def read_xes(path: str | Path) -> pd.DataFrame:
         if collecting:
             gc.enable()
     if n == 0:
-        raise SchemaError(f"{path.name}: the XES file holds no <event>; nothing to read.")
+        raise SchemaError(
+            f"{path.name}: the XES file holds no <event>; nothing to read.",
+            code="xes_empty",
+            params={"path": str(path)},
+        )
     return columns.frame(n)

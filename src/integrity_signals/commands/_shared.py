@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from ..exceptions import SchemaError
+from ..exceptions import IntegritySignalsError, SchemaError
 from ..export import format_of, write_table
+from ..formatting import format_datetime
+from .messages import reasons_text, say
 
 log = logging.getLogger("integrity_signals")
 
@@ -78,10 +82,7 @@ def read_input(path, args):
     from ..eventlog import read_event_log
 
     if args.columns:
-        raise SchemaError(
-            "--columns maps the headers of a case file; with --events the preset's [events] and "
-            "[case_attributes] tables name the event columns. Leave out one of the two."
-        )
+        raise SchemaError(say(args.lang, "columns_with_events"))
     return read_event_log(
         path,
         events,
@@ -92,25 +93,62 @@ def read_input(path, args):
     )
 
 
-def rows_word(data) -> str:
-    """What the input counts: events for an event log, rows for a case file."""
-    return "events" if hasattr(data, "n_events_in_cases") else "rows"
+def is_event_log(data) -> bool:
+    """Whether ``data`` was rolled up from an event log (its counts are events, not rows)."""
+    return hasattr(data, "n_events_in_cases")
 
 
 def read_input_cases(args, progress):
-    """Read and validate the CASES file with the reader options, as one progress step."""
-    path = args.cases
-    with progress.step("reading cases") as step:
+    """Read and validate the CASES file (or the ``--events`` log) with the reader options, as
+    one progress step."""
+    path, lang = args.cases, args.lang
+    with progress.step(say(lang, "reading cases")) as step:
         data = read_input(path, args)
-        quarantined = f", {data.n_rejected:,} quarantined" if data.n_rejected else ""
-        cases = f" in {len(data.cases):,} cases" if rows_word(data) == "events" else ""
-        step.note(f"{data.n_input:,} {rows_word(data)}{cases}{quarantined}")
+        events = is_event_log(data)
+        key = "n_events" if events else "n_rows"
+        if data.n_rejected:
+            key += "_quarantined"
+        step.note(say(lang, key, n=data.n_input, k=data.n_rejected, cases=len(data.cases)))
     if len(data.cases) == 0:
+        if events:
+            raise SchemaError(
+                say(lang, "no_valid_events", path=str(path), preset=str(args.events),
+                    k=data.n_rejected, n=data.n_input)
+            )  # fmt: skip
         raise SchemaError(
-            f"No valid rows in {str(path)!r} ({data.n_rejected:,} of {data.n_input:,} rejected). "
-            f"Check them with: integrity-signals validate {path} --rejects rejects.csv"
+            say(lang, "no_valid_rows", path=str(path), k=data.n_rejected, n=data.n_input)
         )
     return data
+
+
+def check_writable(option: str, path, *, folder: bool = False) -> None:
+    """Fail at once, before any work, when ``path`` (a file, or a folder with ``folder``)
+    cannot be written: the nearest existing folder must take a new file."""
+    path = Path(path)
+    target = path if folder else path.parent
+    if not folder and path.is_dir():
+        raise _not_writable(option, path, path, "why_is_folder")
+    base = target
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise _not_writable(option, path, base, "why_not_folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=base, prefix=".integrity-signals-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _not_writable(option, path, base, "why_readonly", exc.strerror or str(exc)) from None
+    if not folder and path.exists() and not os.access(path, os.W_OK):
+        raise _not_writable(option, path, base, "why_readonly", "the file is read-only")
+
+
+def _not_writable(option, path, folder, why, detail="") -> IntegritySignalsError:
+    params = {"option": option, "path": str(path), "folder": str(folder), "why": why,
+              "detail": detail}  # fmt: skip
+    reason = say("en", why, detail=detail)
+    text = say("en", "not_writable", option=option, path=str(path), folder=str(folder), why=reason)
+    return IntegritySignalsError(text, code="output_not_writable", params=params)
 
 
 def sibling(path, suffix: str) -> Path:
@@ -119,42 +157,40 @@ def sibling(path, suffix: str) -> Path:
     return path.with_name(path.stem + suffix)
 
 
-def quarantine(data, main_output, *, what: str = "rows", suffix: str = ".rejects.csv") -> int:
-    """Write the rejected rows next to the main output and say so; the exit code to return."""
+def quarantine(data, main_output, lang: str = "en", *, suffix: str = ".rejects.csv") -> int:
+    """Write the rejected rows (or events) next to the main output and say so; the exit code
+    to return."""
     if not data.n_rejected:
         return EXIT_OK
     path = write_table(data.rejects, sibling(main_output, suffix))
-    reasons = data.rejects.drop_duplicates("row")["reason"].value_counts()
-    by_reason = ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+    reasons = data.rejects.drop_duplicates("row")["reason"].astype(str).value_counts()
+    key = "quarantined_events" if is_event_log(data) else "quarantined"
     log.warning(
-        "%s of %s %s quarantined (%s); listed in %s",
-        f"{data.n_rejected:,}",
-        f"{data.n_input:,}",
-        what,
-        by_reason,
-        path,
-    )
+        "%s",
+        say(lang, key, n=data.n_rejected, total=data.n_input,
+            reasons=reasons_text(reasons, lang), path=str(path)),
+    )  # fmt: skip
     return EXIT_QUARANTINED
 
 
-def output_format(path, fmt: str | None) -> str:
+def output_format(path, fmt: str | None, lang: str = "en") -> str:
     """``--format``, else from ``--out``'s extension; an explicit clash is an error."""
     implied = format_of(path)
     if fmt is not None and Path(path).suffix.lower() in _SUFFIXES and implied != fmt:
         raise SchemaError(
-            f"--format {fmt} does not match the extension of {str(path)!r} ({implied}). "
-            "Change the extension or leave out --format."
+            say(lang, "format_mismatch", fmt=fmt, path=repr(str(path)), implied=implied)
         )
     return format_of(path, fmt)
 
 
-def load_model(path, progress):
+def load_model(path, progress, lang: str = "en"):
     """Load a saved RiskModel as one progress step (ModelFileError on a bad file)."""
     from ..model import RiskModel
 
-    with progress.step("loading model") as step:
+    with progress.step(say(lang, "loading model")) as step:
         model = RiskModel.load(path)
-        step.note(f"{path} (fitted {model.fitted_at_} on {model.n_reference_:,} cases)")
+        when = f"{format_datetime(pd.Timestamp(model.fitted_at_), lang)} UTC"
+        step.note(say(lang, "model_note", path=str(path), when=when, n=model.n_reference_))
     return model
 
 
@@ -162,7 +198,9 @@ def read_table(path) -> pd.DataFrame:
     """A table written by ``write_table`` (CSV with or without BOM, Parquet, JSON records)."""
     path = Path(path)
     if not path.is_file():
-        raise SchemaError(f"File {str(path)!r} does not exist.")
+        raise SchemaError(
+            f"File {str(path)!r} does not exist.", code="file_missing", params={"path": str(path)}
+        )
     fmt = format_of(path)
     if fmt == "parquet":
         return pd.read_parquet(path)
@@ -181,7 +219,7 @@ def seed(args) -> int:
     if args.seed is not None:
         return args.seed
     value = secrets.randbelow(2**31)
-    log.info("random draw: seed %d (pass --seed %d to repeat this plan)", value, value)
+    log.info("%s", say(args.lang, "seed_drawn", seed=str(value)))
     return value
 
 

@@ -9,17 +9,19 @@ from pathlib import Path
 from ..exceptions import SchemaError
 from ..export import write_table
 from ..progress import Progress
+from ..vocabulary import column_label, coverage_columns, signal_label
 from ._shared import (
     EXIT_OK,
     LEVEL_NAMES,
+    check_writable,
     load_model,
     log,
     output_format,
     quarantine,
     read_input_cases,
-    rows_word,
     sibling,
 )
+from .messages import say
 
 #: Where ``fit`` writes the model when ``--model`` is not given (ignored by git).
 DEFAULT_MODEL = Path("models") / "model.joblib"
@@ -95,76 +97,81 @@ def model_from_config(path):
 # --------------------------------------------------------------------------- commands
 
 
-def _not_applicable(model) -> dict[str, list[str]]:
-    """Signals the data cannot show, by reason ("no fee_charged": [excess_fee, ...])."""
+def _not_applicable(model, lang: str) -> dict[str, list[str]]:
+    """Signals the data cannot show, by the columns missing ("fee charged": [names...])."""
     out: dict[str, list[str]] = {}
     for key, status in model.coverage_.items():
-        if key.startswith("signal:") and status != "ok":
-            reason = status.removeprefix("not applicable: ")
-            out.setdefault(reason, []).append(key.removeprefix("signal:"))
+        columns = coverage_columns(status) if key.startswith("signal:") else None
+        if columns is not None:
+            missing = ", ".join(column_label(c, lang) for c in columns)
+            out.setdefault(missing, []).append(signal_label(key.removeprefix("signal:"), lang))
     return out
 
 
 def fit(args) -> int:
     from ..catalog import read_catalog
 
+    lang = args.lang
+    check_writable("--model", args.model)
     model = model_from_config(args.config)  # a bad configuration fails before any reading
-    progress = Progress(3 + bool(args.catalog), quiet=args.quiet)
+    progress = Progress(3 + bool(args.catalog), quiet=args.quiet, lang=lang)
     data = read_input_cases(args, progress)
     catalog = None
     if args.catalog:
-        with progress.step("reading catalog") as step:
+        with progress.step(say(lang, "reading catalog")) as step:
             catalog = read_catalog(args.catalog)
-            step.note(f"{len(catalog.catalog):,} procedure rows")
+            step.note(say(lang, "catalog_note", n=len(catalog.catalog)))
     if model.calendar is None and getattr(data, "calendar", None) is not None:
         model.set_params(calendar=data.calendar)  # the event-log preset's [calendar]
-    with progress.step("fitting") as step:
+    with progress.step(say(lang, "fitting")) as step:
         model.fit(data, catalog=catalog)
-        step.note(f"{len(data.cases):,} reference cases")
-    with progress.step("saving model") as step:
+        step.note(say(lang, "reference_note", n=len(data.cases)))
+    with progress.step(say(lang, "saving model")) as step:
         model.save(args.model)
         step.note(str(args.model))
-    for reason, signals in _not_applicable(model).items():
-        log.info("not applicable (%s): %s", reason, ", ".join(signals))
-    code = quarantine(data, args.model, what="case rows" if rows_word(data) == "rows" else "events")
+    for columns, signals in _not_applicable(model, lang).items():
+        log.info("%s", say(lang, "not_applicable", columns=columns, signals=", ".join(signals)))
+    code = quarantine(data, args.model, lang)
     if catalog is not None:
-        rejected = quarantine(
-            catalog, args.model, what="catalog rows", suffix=".catalog-rejects.csv"
-        )
+        rejected = quarantine(catalog, args.model, lang, suffix=".catalog-rejects.csv")
         code = max(code, rejected)
     if not args.quiet:
-        print(f"model fitted on {len(data.cases):,} cases, written to {args.model}")
-        print(
-            f"score a batch with: integrity-signals score CASES --model {args.model} --out flags.csv"
-        )
+        print(say(lang, "fitted", n=len(data.cases), path=str(args.model)))
+        print(say(lang, "fit_next", path=str(args.model)))
     return code
 
 
 def score(args) -> int:
-    fmt = output_format(args.out, args.format)
+    lang = args.lang
+    fmt = output_format(args.out, args.format, lang)
+    check_writable("--out", args.out)
     levels = args.entities or []
-    progress = Progress(4 + len(levels), quiet=args.quiet)
-    model = load_model(args.model, progress)  # a bad model file fails before any reading
+    progress = Progress(4 + len(levels), quiet=args.quiet, lang=lang)
+    model = load_model(args.model, progress, lang)  # a bad model file fails before any reading
     data = read_input_cases(args, progress)
-    with progress.step("scoring") as step:
-        flags = model.score(data)
+    with progress.step(say(lang, "scoring")) as step:
+        flags = model.score(data, lang=lang)
         n_flagged = int(flags["flagged"].sum())
-        step.note(f"{len(flags):,} cases, {n_flagged:,} flagged")
-    with progress.step("writing flags") as step:
+        step.note(say(lang, "cases_flagged", n=len(flags), k=n_flagged))
+    with progress.step(say(lang, "writing flags")) as step:
         path = write_table(flags, args.out, fmt)
         step.note(str(path))
-    written = [("flags", path, f"{len(flags):,} cases, {n_flagged:,} flagged")]
+    written = [
+        (say(lang, "what_flags"), path, say(lang, "cases_flagged", n=len(flags), k=n_flagged))
+    ]
     for level in levels:
         name = LEVEL_NAMES[level]
-        with progress.step(f"scoring {name}") as step:
-            entities = model.score_entities(data, level=level)
+        with progress.step(say(lang, f"scoring {name}")) as step:
+            entities = model.score_entities(data, level=level, lang=lang)
             n = int(entities["flagged"].sum())
-            step.note(f"{len(entities):,} {name}, {n:,} flagged")
+            step.note(say(lang, f"{name}_flagged", n=len(entities), k=n))
         path = write_table(entities, sibling(args.out, f".{name}.{fmt}"), fmt)
-        written.append((name, path, f"{len(entities):,} {name}, {n:,} flagged"))
-    code = quarantine(data, args.out, what=rows_word(data))
+        written.append(
+            (say(lang, f"what_{name}"), path, say(lang, f"{name}_flagged", n=len(entities), k=n))
+        )
+    code = quarantine(data, args.out, lang)
     if not args.quiet:
-        print(f"scored with {args.model} (flagged: q-value <= {model.fdr:g})")
+        print(say(lang, "scored_with", path=str(args.model), fdr=float(model.fdr)))
         for what, path, summary in written:
-            print(f"{what:<9} {path}  ({summary})")
+            print(say(lang, "written_row", what=what, path=str(path), summary=summary))
     return code or EXIT_OK

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from ..detectors import SIGNALS
-from .formatting import fmt_number
+from ..formatting import format_number
+from ..vocabulary import family_label, signal_label
 from .html import Markup, join, paragraph, section, tag
-from .labels import family_label, signal_label
 from .svg import PALETTE, Series, bin_counts, histogram, nice_ticks
 
 __all__ = ["charts_section"]
@@ -18,8 +18,8 @@ _RATIO_LIMIT = 3  # log2: ratios from 1/8 to 8
 _RATIO_TICKS = [(-3, "1/8"), (-2, "1/4"), (-1, "1/2"), (0, "1"), (1, "2"), (2, "4"), (3, "8")]
 
 
-def _figure(chart: Markup, caption: str) -> Markup:
-    return tag("figure", Markup(tag("figcaption", caption) + chart))
+def _figure(chart: Markup, caption: str, signal: str | None = None) -> Markup:
+    return tag("figure", Markup(tag("figcaption", caption) + chart), data_signal=signal)
 
 
 def _score_axis(scores: np.ndarray, threshold: float | None, lang, bins: int = 30):
@@ -39,7 +39,7 @@ def _score_axis(scores: np.ndarray, threshold: float | None, lang, bins: int = 3
     if ticks[-1] < limit:
         ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else limit))
     cap = ticks[-1]
-    labels = [(t, fmt_number(t, lang, 0 if float(t).is_integer() else 1)) for t in ticks]
+    labels = [(t, format_number(t, lang, 0 if float(t).is_integer() else 1)) for t in ticks]
     if high > cap:
         labels[-1] = (cap, "≥" + labels[-1][1])
     return np.linspace(0.0, cap, bins + 1), labels
@@ -82,22 +82,29 @@ def _counts(text, lang) -> dict:
     return {
         "y_label": text["count"],
         "y_label_log": text["count_log"],
-        "count_format": lambda v: fmt_number(v, lang),
+        "count_format": lambda v: format_number(v, lang),
     }
 
 
 def _ratio_chart(officers: pd.DataFrame, name: str, text, lang) -> Markup | None:
-    """Officers by log2 of observed / expected events of one signal; None when nothing to show."""
+    """Officers by log2 of observed / expected events of one signal; None when nothing to show.
+
+    The panel holds the officers with at least one expected event, where the
+    ratio means something, and every flagged officer with more events than
+    expected however few are expected (276 excess fees against 0.16 expected
+    is the strongest evidence of all, not noise).
+    """
     obs_col, exp_col = f"obs_{name}", f"exp_{name}"
     if obs_col not in officers or exp_col not in officers:
         return None
     obs = officers[obs_col].to_numpy(dtype=float)
     exp = officers[exp_col].to_numpy(dtype=float)
-    keep = np.isfinite(obs) & np.isfinite(exp) & (exp >= 1.0)
+    flagged = officers["flagged"].to_numpy(dtype=bool)
+    keep = np.isfinite(obs) & np.isfinite(exp) & ((exp >= 1.0) | (flagged & (obs > exp)))
     if not keep.any():
         return None
     ratio = np.log2((obs[keep] + 0.5) / (exp[keep] + 0.5))
-    flagged = officers["flagged"].to_numpy(dtype=bool)[keep]
+    flagged = flagged[keep]
     edges = np.linspace(-_RATIO_LIMIT, _RATIO_LIMIT, 25)
     label = signal_label(name, lang)
     chart = histogram(
@@ -112,7 +119,7 @@ def _ratio_chart(officers: pd.DataFrame, name: str, text, lang) -> Markup | None
         height=190,
         **_counts(text, lang),
     )
-    return _figure(chart, label)
+    return _figure(chart, label, name)
 
 
 def charts_section(

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..formatting import MISSING, format_number, format_percent
+from ..planning import random_picks_advice
 from .cells import flag_cell, positions, reasons_cell
-from .formatting import MISSING, fmt_number, fmt_percent
 from .html import Markup, esc, join, paragraph, section, table, tag
 
 __all__ = ["plan_section"]
+
+
+def _few_random(advice: dict, text, lang) -> str:
+    """The warning that the random part is too small to estimate the problem rate, and the fix."""
+    how = []
+    if advice["random_share"] is not None:
+        how.append(
+            text["plan_more_share"].format(share=format_percent(advice["random_share"], lang))
+        )
+    if advice["budget"] is not None:
+        how.append(text["plan_more_budget"].format(budget=format_number(advice["budget"], lang)))
+    return text["plan_few_random"].format(
+        n_random=format_number(advice["n_random"], lang),
+        needed=format_number(advice["needed"], lang),
+        how=f" {text['or']} ".join(how),
+    )
 
 
 def _design(plan: pd.DataFrame) -> dict:
@@ -35,35 +52,39 @@ def plan_section(plan: pd.DataFrame, dossiers: pd.DataFrame | None, anchors: dic
     design = _design(plan)
     seed = design["random_state"]
     line = text["plan_design"].format(
-        budget=fmt_number(design["budget"], lang),
-        n_risk=fmt_number(design["n_risk"], lang),
-        n_random=fmt_number(design["n_random"], lang),
-        n_rest=fmt_number(design["n_rest"], lang),
-        n_entities=fmt_number(design["n_entities"], lang),
+        budget=format_number(design["budget"], lang),
+        n_risk=format_number(design["n_risk"], lang),
+        n_random=format_number(design["n_random"], lang),
+        n_rest=format_number(design["n_rest"], lang),
+        n_entities=format_number(design["n_entities"], lang),
         seed=MISSING if seed is None else seed,
     )
+    notes = [paragraph(line, class_="note")]
+    advice = random_picks_advice(
+        design["budget"], design.get("random_share"), design["n_entities"], design["n_random"]
+    )
+    if advice is not None:
+        notes.append(paragraph(_few_random(advice, text, lang), class_="warn"))
     pulled = {}
     if dossiers is not None:
         for entity, group in dossiers.groupby(level, sort=False):
-            pulled[entity] = join(
-                (
-                    tag("a", cid, href=f"#{anchors[cid]}", class_="case")
-                    if cid in anchors
-                    else esc(cid)
-                    for cid in group["case_id"]
-                ),
-                ", ",
+            links = (
+                tag("a", cid, href=f"#{anchors[cid]}", class_="case")
+                if cid in anchors
+                else esc(cid)
+                for cid in group["case_id"]
             )
+            pulled[entity] = tag("span", join(links, ", "))  # one block, also in a card
     by_label = {"risk": text["by_risk"], "random": text["by_random"]}
     rows = []
     for i, r in enumerate(plan.to_dict("records"), start=1):
-        cells = [fmt_number(i, lang), r[level]]
+        cells = [format_number(i, lang), r[level]]
         if level == "handler_id":
             cells.append(r.get("unit_id", MISSING))
         cells += [
             by_label.get(r["selected_by"], r["selected_by"]),
-            fmt_percent(r["inclusion_probability"], lang),
-            fmt_number(r.get("risk_score"), lang, 1),
+            format_percent(r["inclusion_probability"], lang),
+            format_number(r.get("risk_score"), lang, 1),
             flag_cell(r.get("flagged", False), text),
             reasons_cell(r.get("reasons")),
             pulled.get(r[level], Markup("")),
@@ -78,6 +99,6 @@ def plan_section(plan: pd.DataFrame, dossiers: pd.DataFrame | None, anchors: dic
     return section(
         "plan",
         text["plan"],
-        paragraph(line, class_="note"),
+        *notes,
         table(columns, rows, numeric=numeric, ids=positions(columns, text, ("officer", "unit"))),
     )

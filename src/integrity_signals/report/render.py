@@ -9,15 +9,15 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import SchemaError
+from ..formatting import format_date, format_number
 from ..planning import plan_dossiers, plan_inspections
 from ..validation import REJECT_COLUMNS, CaseData, check_cases
 from .charts import charts_section
-from .dossiers import case_anchors, dossiers_section
-from .formatting import fmt_date, fmt_number
+from .dossiers import PER_OFFICER, case_anchors, choose_dossiers, dossiers_section, more_section
 from .html import Markup, join, page, tag
-from .labels import text_for
+from .i18n import text_for
 from .plan import plan_section
-from .sections import coverage_section, entity_section, summary_section
+from .sections import coverage_section, entity_section, period_text, summary_section
 
 __all__ = ["render_report", "write_report"]
 
@@ -70,23 +70,25 @@ def _seed(model) -> int:
     return int(state) if isinstance(state, numbers.Integral) else 0
 
 
-def _explain(model, case_id, batch: CaseData):
+def _explain(model, case_id, batch: CaseData, lang: str):
     try:
-        return model.explain(case_id, data=batch)
+        return model.explain(case_id, data=batch, lang=lang)
     except KeyError:  # a case in flags that is not in data
         return None
 
 
-def _header_meta(cases: pd.DataFrame, text, lang) -> str:
-    today = fmt_date(pd.Timestamp.now(), lang)
-    submitted = cases["submitted_at"]
-    period = f"{fmt_date(submitted.min(), lang)} {text['to']} {fmt_date(submitted.max(), lang)}"
+def _header_meta(batch: CaseData, text, lang) -> str:
+    cases = batch.cases
     counts = [
-        f"{text['cases']}: {fmt_number(len(cases), lang)}",
-        f"{text['units']}: {fmt_number(cases['unit_id'].nunique(), lang)}",
-        f"{text['officers']}: {fmt_number(cases['handler_id'].nunique(), lang)}",
+        f"{text['cases']}: {format_number(len(cases), lang)}",
+        f"{text['units']}: {format_number(cases['unit_id'].nunique(), lang)}",
+        f"{text['officers']}: {format_number(cases['handler_id'].nunique(), lang)}",
     ]
-    return " · ".join([f"{text['generated']}: {today}", f"{text['period']}: {period}", *counts])
+    if batch.n_rejected:
+        counts.append(f"{text['rows_quarantined']}: {format_number(batch.n_rejected, lang)}")
+    today = format_date(pd.Timestamp.now(), lang)
+    parts = [f"{text['generated']}: {today}", f"{text['period']}: {period_text(cases, text, lang)}"]
+    return " · ".join([*parts, *counts])
 
 
 def _footer(model, text, lang) -> str:
@@ -95,8 +97,8 @@ def _footer(model, text, lang) -> str:
     fitted = getattr(model, "fitted_at_", None)
     return text["footer"].format(
         version=__version__,
-        fitted=fmt_date(fitted, lang) if fitted else "–",
-        n_reference=fmt_number(getattr(model, "n_reference_", None), lang),
+        fitted=format_date(fitted, lang) if fitted else "–",
+        n_reference=format_number(getattr(model, "n_reference_", None), lang),
     )
 
 
@@ -115,7 +117,11 @@ def render_report(
     """A self-contained HTML report for inspectors: rankings, reasons, plan, charts, evidence.
 
     The page has no script and references nothing outside itself: it opens
-    offline and prints. Every value from the data (ids, reasons) is
+    offline, prints on A4 (every column on the page, the evidence unfolded,
+    each section on a new page, the title and period on every page) and
+    reads on a phone (tables become cards, charts scale to the screen). It
+    states the rows read, scored and quarantined by reason, the period and the
+    signals the data cannot show. Every value from the data (ids, reasons) is
     HTML-escaped.
 
     Parameters
@@ -125,18 +131,23 @@ def render_report(
     data : CaseData or DataFrame
         The scored batch (a DataFrame must be fully valid).
     flags, officers, units : DataFrame, optional
-        ``model.score(data)``, ``model.score_entities(data, "handler_id")`` and
-        ``model.score_entities(data, "unit_id")``; computed when not given.
+        ``model.score(data, lang=lang)``, ``model.score_entities(data, "handler_id",
+        lang=lang)`` and ``model.score_entities(data, "unit_id", lang=lang)``; computed
+        (with their reasons in ``lang``) when not given.
     plan : DataFrame, optional
         An inspection plan from :func:`~integrity_signals.plan_inspections`.
         By default 10 officers (all if fewer), 10 % of them drawn at random
         with the model's ``random_state`` (0 if it has none).
     lang : {"en", "vi"}, default "en"
-        Language of the labels. Reason sentences are the model's, in English.
+        Language of the page: labels, numbers (``1.500.000`` and ``3,4`` in
+        Vietnamese), dates and evidence strength in words. Reason sentences
+        are the model's.
     title : str, optional
         Page title; by default "Risk report..." in ``lang``.
     top_cases : int, default 50
-        Riskiest dossiers listed with their evidence (flagged first).
+        Riskiest dossiers listed with their evidence: flagged first, at most
+        three per officer (the officer's other flagged dossiers are listed after
+        them, linked), plus the plan's dossiers to pull.
 
     Returns
     -------
@@ -166,12 +177,12 @@ def render_report(
     check_is_fitted(model, "coverage_")
     batch = _batch(data, func)
     cases = batch.cases
-    flags = model.score(batch) if flags is None else _require(flags, "flags", func)
+    flags = model.score(batch, lang=lang) if flags is None else _require(flags, "flags", func)
     if officers is None:
-        officers = model.score_entities(batch, level="handler_id")
+        officers = model.score_entities(batch, level="handler_id", lang=lang)
     officers = _require(officers, "officers", func)
     if units is None:
-        units = model.score_entities(batch, level="unit_id")
+        units = model.score_entities(batch, level="unit_id", lang=lang)
     units = _require(units, "units", func)
     if plan is None:
         plan = plan_inspections(
@@ -185,34 +196,37 @@ def render_report(
     plan = _require(plan, "plan", func)
     dossiers = plan_dossiers(plan, flags, n_dossiers=PLAN_DOSSIERS) if len(plan) else None
 
-    top = flags.sort_values(["flagged", "rank"], ascending=[False, True], kind="stable")
-    top = top.head(int(top_cases))
-    anchors = case_anchors(top["case_id"])
-    evidence = {cid: _explain(model, cid, batch) for cid in top["case_id"]}
+    pulled = dossiers["case_id"] if dossiers is not None and top_cases else ()
+    shown, more = choose_dossiers(flags, int(top_cases), PER_OFFICER, pulled)
+    anchors = case_anchors(shown["case_id"])
+    evidence = {cid: _explain(model, cid, batch, lang) for cid in shown["case_id"]}
 
-    nav = tag(
-        "nav",
-        join(tag("a", text[label], href=f"#{anchor}") for anchor, label in
-             zip(_SECTIONS, _SECTION_LABELS, strict=True)),
-    )  # fmt: skip
+    sections = list(zip(_SECTIONS, _SECTION_LABELS, strict=True))
+    if len(more):
+        sections.append(("more", "more_dossiers"))
+    nav = tag("nav", join(tag("a", text[label], href=f"#{anchor}") for anchor, label in sections))
     body = join(
         [
             nav,
-            summary_section(flags, officers, units, model.fdr, text, lang),
+            summary_section(batch, flags, officers, units, model, text, lang),
             coverage_section(model.coverage_, officers, text, lang),
             entity_section(officers, "handler_id", text, lang),
             entity_section(units, "unit_id", text, lang),
             plan_section(plan, dossiers, anchors, text, lang),
             charts_section(flags, officers, model.coverage_, text, lang),
-            dossiers_section(top, cases, evidence, anchors, text, lang),
+            dossiers_section(shown, more, cases, evidence, anchors, text, lang),
+            more_section(more, cases, text, lang),
         ]
     )
+    title = title if title is not None else text["title"]
     return page(
         lang=lang,
-        title=title if title is not None else text["title"],
-        meta=_header_meta(cases, text, lang),
+        title=title,
+        meta=_header_meta(batch, text, lang),
         body=Markup(body),
         footer=_footer(model, text, lang),
+        running_head=f"{title} · {text['period']}: {period_text(cases, text, lang)}",
+        page_label=text["page"],
     )
 
 

@@ -143,7 +143,7 @@ def histogram(
                 out.append(
                     f'<rect x="{_num(x0 + 0.5)}" y="{_num(y0)}" width="{_num(max(x1 - x0 - 1, 0.5))}" '
                     f'height="{_num(max(y1 - y0, 0.5))}" fill="{s.color}"><title>{esc(s.label)}: '
-                    f"{int(c)}</title></rect>"
+                    f"{esc(count_format(c))}</title></rect>"
                 )
         base = base + s.counts
     for value, label in x_ticks:
