@@ -20,4 +20,6 @@ if __name__ == "__main__":
     t0 = time.perf_counter()
     table = build_null_table()
     np.savetxt(NULL_TABLE, table, delimiter=",", fmt="%.6e")
-    print(f"wrote {NULL_TABLE} ({table.shape[0]} x {table.shape[1]}) in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"wrote {NULL_TABLE} ({table.shape[0]} x {table.shape[1]}) in {time.perf_counter() - t0:.1f} s"
+    )

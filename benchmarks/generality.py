@@ -147,7 +147,9 @@ def plant(cases, catalog, model, name: str, k: float, n_officers: int, seed: int
     # officers busy enough, with dossiers to plant on both channels
     room = pd.crosstab(c["handler_id"], c["channel"], values=eligible & ~is_event, aggfunc="sum")
     counts = c["handler_id"].value_counts()
-    ok = (counts.reindex(room.index) >= MIN_CASES) & (room[["online", "in_person"]].min(axis=1) >= 30)
+    ok = (counts.reindex(room.index) >= MIN_CASES) & (
+        room[["online", "in_person"]].min(axis=1) >= 30
+    )
     pool = sorted(room.index[ok.to_numpy()])
     chosen = list(rng.choice(pool, size=min(n_officers, len(pool)), replace=False))
     took = _CAL.working_days(c["submitted_at"], c["completed_at"])

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
-from integrity_signals.features.base import CaseContext, outside_period, period_of
 from integrity_signals.detectors.pairs import (
     PAIR_EVIDENCE_CAP,
     pair_tail,
     pair_threshold,
     steering_share,
 )
+from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
+from integrity_signals.features.base import CaseContext, outside_period, period_of
 from integrity_signals.features.handlers import RECORD_MAX_DOSSIERS
 
 
@@ -183,8 +183,12 @@ def test_fee_excess_free_procedure_and_waiver():
     cases = frame(
         [
             {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 50_000},
-            {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 150_000,
-             "handler_id": "h2"},
+            {
+                "procedure_id": "PAID",
+                "fee_official": 50_000,
+                "fee_charged": 150_000,
+                "handler_id": "h2",
+            },
             {"procedure_id": "PAID", "fee_official": 50_000, "fee_charged": 0},
             {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 20_000},
             {"procedure_id": "FREE", "fee_official": 0, "fee_charged": 0},

@@ -236,7 +236,9 @@ def test_the_posterior_ranks_each_officer_by_its_excess_not_by_all_its_dossiers(
     risk, own_post = posterior(own, np.r_[np.zeros(20_000), 0.3, 0.9])
     assert risk[-2] == pytest.approx(1.0, abs=0.01) and risk[-1] == pytest.approx(0.9)
     assert own_post[:20_000].max() < 0.5
-    order = case_order(np.array([0.5, 0.5, 0.9]), np.array([1e-3, 1e-6, 0.5]), np.array(list("abc")))
+    order = case_order(
+        np.array([0.5, 0.5, 0.9]), np.array([1e-3, 1e-6, 0.5]), np.array(list("abc"))
+    )
     assert order.tolist() == [2, 1, 0]
 
 

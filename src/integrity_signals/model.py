@@ -270,7 +270,9 @@ class RiskModel(BaseEstimator):
         if data is None:
             cache = getattr(self, "_cache", None)
             if cache is None or cache[0]() is None:
-                raise ValueError("explain(case_id) needs the batch: pass data=..., or score it first.")
+                raise ValueError(
+                    "explain(case_id) needs the batch: pass data=..., or score it first."
+                )
             ev = cache[1]
         else:
             ev = self._evidence(data)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .signals import ISOLATION, SIGNALS
 from .scoring.record import record_label
+from .signals import ISOLATION, SIGNALS
 
 __all__ = [
     "REASON_COLUMNS",
@@ -59,10 +59,8 @@ def case_reason_records(
     ``everything=True`` lists every applicable signal of the case, whatever its
     p-value (for :meth:`~integrity_signals.RiskModel.explain`).
     """
-    tails, features, officer = ev.tails, ev.features, ev.officers
-    completed = (
-        ev.cases["completed_at"].to_numpy()[rows] if "completed_at" in ev.cases else None
-    )
+    features, officer = ev.features, ev.officers
+    completed = ev.cases["completed_at"].to_numpy()[rows] if "completed_at" in ev.cases else None
     p, context = ev.p_case[rows], ev.context[rows]
     codes = officer.codes[rows]
     limit = 1.0 if everything else alpha
@@ -126,9 +124,7 @@ def tidy_case_reasons(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     co = co.assign(_first=co["code"].map(lambda c: combos[c][0]))
     co = co.sort_values("p_value", kind="stable")
     joined = co.groupby(["row", "_first"], sort=False)["text"].agg(
-        lambda texts: joiner.join(
-            [texts.iloc[0], *(t.split(joiner, 1)[1] for t in texts.iloc[1:])]
-        )
+        lambda texts: joiner.join([texts.iloc[0], *(t.split(joiner, 1)[1] for t in texts.iloc[1:])])
     )
     lead = ~co.duplicated(["row", "_first"])
     out = records[keep].copy()
@@ -197,7 +193,9 @@ def _digit_reason(digits: dict, i: int, lang: str) -> list[tuple[float, str]]:
         return []
     if lang == "vi":
         which = "chữ số đầu" if worst == "first" else "hai chữ số cuối"
-        text = f"{which} của các khoản thu không phù hợp với cơ cấu hồ sơ (MAD {digits[f'{worst}_mad'][i]:.4f})".replace(".", ",")
+        text = f"{which} của các khoản thu không phù hợp với cơ cấu hồ sơ (MAD {digits[f'{worst}_mad'][i]:.4f})".replace(
+            ".", ","
+        )
     else:
         which = "first digits" if worst == "first" else "last two digits"
         text = f"{which} of collected amounts do not conform with the case mix (MAD {digits[f'{worst}_mad'][i]:.4f})"

@@ -93,7 +93,11 @@ def _slow(g, when, lang):
             else f"still open after {_days(age, lang)}, peers take {_n(peers, lang)}"
         )
     if late > 0.05:
-        text += f" (trễ hạn {_n(late, lang)} ngày)" if lang == "vi" else f" ({_n(late, lang)} days late)"
+        text += (
+            f" (trễ hạn {_n(late, lang)} ngày)"
+            if lang == "vi"
+            else f" ({_n(late, lang)} days late)"
+        )
     return text
 
 
@@ -115,7 +119,11 @@ def _off_time(g, when, lang):
     stamp = ""
     if when is not None and not pd.isna(when):
         when = pd.Timestamp(when)
-        stamp = f" lúc {when:%H:%M} ngày {when:%d/%m/%Y}" if lang == "vi" else f" at {when:%H:%M} on {when:%d/%m/%Y}"
+        stamp = (
+            f" lúc {when:%H:%M} ngày {when:%d/%m/%Y}"
+            if lang == "vi"
+            else f" at {when:%H:%M} on {when:%d/%m/%Y}"
+        )
     rest = g["timing__non_workday"] == 1
     if lang == "vi":
         day = "ngày nghỉ" if rest else "ngày làm việc"
@@ -148,7 +156,11 @@ def _waiver(g, when, lang):
 
 
 def _repeat_pair(g, when, lang):
-    k, n, e = g["handlers__pair_cases"], g["handlers__applicant_cases"], g["handlers__pair_expected"]
+    k, n, e = (
+        g["handlers__pair_cases"],
+        g["handlers__applicant_cases"],
+        g["handlers__pair_expected"],
+    )
     if lang == "vi":
         return f"{_n(k, lang)} trong {_n(n, lang)} hồ sơ của người nộp này do cùng một cán bộ xử lý (dự kiến {_n(e, lang)})"
     return f"{_n(k, lang)} of this applicant's {_n(n, lang)} dossiers went to this officer ({_n(e, lang)} expected)"
@@ -168,14 +180,18 @@ def _due_gap(g, when, lang):
         side = "dài hơn" if longer else "ngắn hơn"
         return f"ngày hẹn trả {side} thời hạn luật định {_days(abs(gap), lang)} (thời hạn {_n(term, lang)})"
     side = "longer" if longer else "shorter"
-    return f"promised date {_days(abs(gap), lang)} {side} than the statutory term of {_n(term, lang)}"
+    return (
+        f"promised date {_days(abs(gap), lang)} {side} than the statutory term of {_n(term, lang)}"
+    )
 
 
 def _posted_gap(g, when, lang):
     own, listed = g["fees__posted_own"], g["fees__posted_catalog"]
     if lang == "vi":
         return f"phí ghi trên hồ sơ {_money(own, lang)}, danh mục niêm yết {_money(listed, lang)}"
-    return f"posted fee in the case system {_money(own, lang)}, the catalog's {_money(listed, lang)}"
+    return (
+        f"posted fee in the case system {_money(own, lang)}, the catalog's {_money(listed, lang)}"
+    )
 
 
 def _isolation(g, when, lang):
@@ -279,7 +295,12 @@ def _L(en: str, vi: str) -> dict[str, str]:
     return {"en": en, "vi": vi}
 
 
-_DUR = ("timing__duration_wd", "timing__pending_age_wd", "timing__peer_median_wd", "timing__days_late")
+_DUR = (
+    "timing__duration_wd",
+    "timing__pending_age_wd",
+    "timing__peer_median_wd",
+    "timing__days_late",
+)
 _S = Signal
 SIGNALS: tuple[Signal, ...] = (
     _S("fast", "timing", ("timing__fast_p",),

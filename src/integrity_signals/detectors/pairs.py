@@ -57,8 +57,6 @@ def steering_share(q: np.ndarray) -> np.ndarray:
 PAIR_EVIDENCE_CAP = 30
 
 
-
-
 def pair_tail(k: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The pair test: ``P(X >= k)``, ``X ~ Bin(n, steering_share(q))``, ``n`` capped; 1 below 2.
 

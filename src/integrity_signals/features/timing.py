@@ -406,7 +406,8 @@ class TimingFeatures(CaseTransformer):
             "off_time_depth": off["depth"],
             "off_time_p": off_p,
             "non_workday_p": np.where(
-                np.isnan(off["non_work"]), np.nan,
+                np.isnan(off["non_work"]),
+                np.nan,
                 np.where(off["non_work"] == 1, self.non_workday_rate_, 1.0),
             ),  # fmt: skip
             "statutory_wd": basic["statutory"],

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..detectors.combine import bh_qvalues, cauchy_combine
-from ..detectors.statistical import Tails
 from ..detectors.shift import contextual_p
+from ..detectors.statistical import Tails
 from ..features.base import outside_period
 from ..signals import SIGNALS
 from .entities import EntityEvidence, codes_of, level_evidence
@@ -73,7 +73,8 @@ def build_evidence(model, cases: pd.DataFrame) -> Evidence:
     )
     # cases the reference record cannot contain: only these are pooled with it
     new = outside_period(
-        cases["submitted_at"].to_numpy("datetime64[ns]"), model.features_.handlers_.reference_period_
+        cases["submitted_at"].to_numpy("datetime64[ns]"),
+        model.features_.handlers_.reference_period_,
     )
     entities, chances = {}, {}
     for level in LEVELS:

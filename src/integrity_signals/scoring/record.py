@@ -23,7 +23,11 @@ from ..detectors.entity import EntityRateTest
 __all__ = ["EntityRecord", "design_effect", "record_label", "with_history"]
 
 _LABELS = {
-    "en": ("reference period: ", "reference period and this batch: ", "this batch's new dossiers: "),
+    "en": (
+        "reference period: ",
+        "reference period and this batch: ",
+        "this batch's new dossiers: ",
+    ),
     "vi": ("kỳ tham chiếu: ", "kỳ tham chiếu và đợt này: ", "hồ sơ mới của đợt này: "),
 }
 
