@@ -7,8 +7,9 @@ Our simulator is not the world. This benchmark plants no scheme of ours: on
 an honest simulated province (every honest look-alike of ``docs/simulation.md``
 present: fast officers and desks, same-day procedures, strict officers,
 Saturday desks, stale posted fees, heavy filers, copy charges), it picks
-officers and makes *one signal alone* run at 2, 3 and 5 times the officer's
-expected count of its events, nothing else changed. Each planted officer
+officers (one per unit: two planted officers of one desk would be each
+other's peers) and makes *one signal alone* run at 2, 3 and 5 times the
+officer's expected count of its events, nothing else changed. Each planted officer
 plants on one channel only (online or at the counter, alternately) and in one
 sector (its sectors in turn), so that no test can rely on where a scheme
 happens. The expected count is the officer's own, from a model fitted on the
@@ -151,7 +152,13 @@ def plant(cases, catalog, model, name: str, k: float, n_officers: int, seed: int
         room[["online", "in_person"]].min(axis=1) >= 30
     )
     pool = sorted(room.index[ok.to_numpy()])
-    chosen = list(rng.choice(pool, size=min(n_officers, len(pool)), replace=False))
+    # one per unit: two planted officers of one desk would be each other's peers
+    unit_of = c.groupby("handler_id")["unit_id"].first()
+    chosen, units = [], set()
+    for o in rng.permutation(pool):
+        if unit_of[o] not in units and len(chosen) < n_officers:
+            chosen.append(o)
+            units.add(unit_of[o])
     took = _CAL.working_days(c["submitted_at"], c["completed_at"])
     ctx = {
         "p99": took.groupby(c["procedure_id"]).quantile(0.99),

@@ -50,6 +50,8 @@ __all__ = ["LEVELS", "FlagRateWarning", "RiskModel"]
 _FAMILIES = ("timing", "fees", "handlers")
 #: Digit tests are supporting evidence: alone they cannot flag an officer.
 _DIGIT_FLOOR = 1e-2
+#: Rounds of refitting the peer rates without the officers found anomalous (at most).
+_PEER_ROUNDS = 3
 
 
 class FlagRateWarning(UserWarning):
@@ -151,9 +153,30 @@ class RiskModel(BaseEstimator):
         groups = self._groups(cases)
         self.tails_ = TailDetector(self.event_alpha, self.shrinkage).fit(features, *groups)
         tails = self.tails_.apply(features, *groups)
+        # peers are the officers who are not themselves anomalous on a signal: refit the rates
+        # without the events of officers whose test is a discovery there, until no more are
+        # found (a few corrupt officers must not raise every other officer's baseline)
+        anomalous = None
+        for _ in range(_PEER_ROUNDS):
+            _, record = fit_level(tails, cases["handler_id"])
+            found = bh_qvalues(record.p.ravel()).reshape(record.p.shape) <= self.fdr
+            if anomalous is not None:
+                found |= anomalous
+            if not found.any() or (anomalous is not None and (found == anomalous).all()):
+                break
+            anomalous = found
+            codes = record.ids.get_indexer(cases["handler_id"])
+            leave_out = anomalous[np.maximum(codes, 0)] & (codes >= 0)[:, None]
+            self.tails_ = TailDetector(self.event_alpha, self.shrinkage).fit(
+                features, *groups, leave_out=leave_out
+            )
+            tails = self.tails_.apply(features, *groups)
         self.entity_tests_, self.records_ = {}, {}
+        known = None if anomalous is None else pd.DataFrame(anomalous, index=record.ids)
         for level in LEVELS:
-            self.entity_tests_[level], self.records_[level] = fit_level(tails, cases[level])
+            self.entity_tests_[level], self.records_[level] = fit_level(
+                tails, cases[level], known if level == "handler_id" else None
+            )
         fees = cases["fee_charged"] if "fee_charged" in cases else pd.Series(np.nan, cases.index)
         self.digits_ = DigitTest(self.min_digit_sample).fit(
             fees.to_numpy(dtype=float, na_value=np.nan), groups[0], len(self.procedures_)

@@ -78,7 +78,7 @@ def count_tail(observed: np.ndarray, mean: np.ndarray, tau2: np.ndarray) -> np.n
 
 def _tau2(observed: np.ndarray, expected: np.ndarray, min_expected: float) -> float:
     """Spiegelhalter's additive over-dispersion on the ratio scale, from the z-scores' robust spread."""
-    use = expected >= min_expected
+    use = expected >= min_expected  # NaN (left out) compares False
     if use.sum() < 5:
         return 0.0
     o, e = observed[use], expected[use]
@@ -105,16 +105,22 @@ class EntityRateTest:
     def __init__(self, min_expected: float = 1.0):
         self.min_expected = min_expected
 
-    def fit(self, observed: np.ndarray, expected: np.ndarray, design=None) -> EntityRateTest:
+    def fit(
+        self, observed: np.ndarray, expected: np.ndarray, design=None, *, anomalous=None
+    ) -> EntityRateTest:
         """Learn the null's scale and ``tau^2`` per signal from the reference entities.
 
         The scale recentres the expected counts on the typical entity (the
         median of ``(O + 1/2) / (E + 1/2)``, at least 1): where the peer model
         is generous for every entity alike, this corrects it, and a few
-        deviant entities cannot move a median.
+        deviant entities cannot move a median. ``anomalous`` (entities,
+        signals), optional: entities already found anomalous on a signal, left
+        out of its honest variation.
         """
         d = np.ones_like(expected) if design is None else design
         o, e = observed / d, expected / d
+        if anomalous is not None:
+            o, e = np.where(anomalous, np.nan, o), np.where(anomalous, np.nan, e)
         k = observed.shape[1]
         self.scale_ = np.ones(k)
         for j in range(k):

@@ -21,7 +21,8 @@ an event (``e``). Events themselves never inform ``delta``, so a scheme cannot
 raise its own baseline, whatever share of the dossiers it touches, on whatever
 channel, sector or kind of applicant. ``delta`` is shrunk towards 0 by
 :data:`SHIFT_PSEUDO` pseudo-cases (a small officer is not given a habit from a
-handful of dossiers) and bounded by :data:`MAX_SHIFT`. The entity's expected
+handful of dossiers), bounded by :data:`MAX_SHIFT`, and never positive: a habit
+explains events away, it never makes them rarer than among peers. The entity's expected
 number of events is then ``sum_i Phi(z_e,i - delta)`` over all its cases, and
 the rate test (:mod:`~integrity_signals.detectors.entity`) compares the observed
 events with it. The probit shift is exact for a location shift of normally
@@ -114,7 +115,10 @@ def estimate_shift(
     delta = np.where(n_quiet > 0, (lo + hi) / 2, 0.0)
     # no band to read (peers never moderate short of an event): no habit to explain
     informative = np.bincount(owner, quiet * (ndtr(z_m) - ndtr(z_e)), n_entities) > 1e-9
-    return np.where(informative, delta, 0.0)
+    # a habit explains events away; it never makes them rarer than among peers: a lenient
+    # officer's moderate band is empty where requests come one at a time, and a shift read off
+    # other procedures would make its few events look like a scheme
+    return np.where(informative, np.minimum(delta, 0.0), 0.0)
 
 
 def contextual_p(p: np.ndarray, chance: np.ndarray, alpha: float, kind: str) -> np.ndarray:

@@ -24,8 +24,48 @@ from .pairs import cluster_size, pair_event_chance
 
 __all__ = ["TailDetector", "Tails", "fisher2"]
 
-#: Pseudo-events of the unit practice factor (a unit needs evidence to differ from the rest).
+#: Pseudo-events of an officer's ratio in the unit practice (a few events are not a practice).
 _UNIT_PSEUDO = 2.0
+#: Reference cases an officer needs for its ratio to count in its unit's practice.
+_UNIT_MIN_CASES = 30
+
+
+def _others_median(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(columns, rows): per row, the median of the *other* rows of its group (NaN values and rows
+    skipped; NaN where there is none). ``values`` is (columns, rows)."""
+    out = np.full(values.shape, np.nan)
+    for j in range(values.shape[0]):
+        v = values[j]
+        ok = np.isfinite(v)
+        rows = np.flatnonzero(ok)
+        g = group[rows]
+        order = np.lexsort((v[rows], g))
+        rows, g = rows[order], g[order]
+        a = v[rows]
+        start = np.searchsorted(g, g, side="left")
+        m = np.searchsorted(g, g, side="right") - start  # group sizes
+        r = np.arange(len(rows)) - start  # each row's rank in its group
+        lo, hi = (m - 2) // 2, (m - 1) // 2  # median positions among the m - 1 others
+
+        def other(i):  # the i-th smallest of the others: skip the row itself
+            i = np.maximum(i, 0)
+            return a[np.minimum(start + i + (i >= r), len(a) - 1)]
+
+        med = np.where(m >= 2, (other(lo) + other(hi)) / 2, np.nan)
+        out[j, rows] = med
+    return out
+
+
+def _group_median(group: np.ndarray, values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """(columns, groups): the median of each group's finite values (NaN where none)."""
+    out = np.full((values.shape[0], len(groups)), np.nan)
+    for j in range(values.shape[0]):
+        ok = np.isfinite(values[j])
+        med = pd.Series(values[j][ok]).groupby(group[ok]).median()
+        out[j, pd.Index(groups).get_indexer(med.index)] = med.to_numpy()
+    return out
+
+
 _SHIFT = np.array([s.test == "shift" for s in SIGNALS])
 
 
@@ -119,12 +159,20 @@ class TailDetector:
         return p, events, moderate
 
     # ------------------------------------------------------------------ fit / apply
-    def fit(self, features: pd.DataFrame, procedure, unit, officer) -> TailDetector:
+    def fit(
+        self, features: pd.DataFrame, procedure, unit, officer, *, leave_out=None
+    ) -> TailDetector:
         """Learn event and moderate counts per procedure, procedure x unit, and per officer.
 
         ``procedure``, ``unit`` and ``officer`` are integer codes of the reference cases.
+        ``leave_out`` (cases, signals), optional: cases whose events of a signal do not count
+        in the peer rates (those of officers found anomalous on it: a few corrupt officers
+        must not raise every other officer's baseline).
         """
         _, events, moderate = self._indicators(features)
+        if leave_out is not None:
+            events = np.where(leave_out, np.nan, events)
+            moderate = np.where(leave_out, np.nan, moderate)
         ind = np.column_stack([events, moderate])
         present = ~np.isnan(ind)
         self.overall_ = np.nansum(ind, axis=0) / np.maximum(present.sum(axis=0), 1)
@@ -133,16 +181,29 @@ class TailDetector:
         for name in ("p", "po", "pu", "puo"):
             uniq, inverse = np.unique(keys[name], return_inverse=True)
             self.tables_[name] = (pd.Index(uniq), *_sums(inverse, len(uniq), ind))
-        # unit practice: each unit's events against what the procedure rates predict for its cases
+        # unit practice: each officer's events against what the procedure rates predict for its
+        # cases; a unit's practice is what its *other* officers typically do (their median)
         index, counts, totals = self.tables_["p"]
         proc_rate = shrunk_rate(counts, totals, self.overall_[:, None], float(self.shrinkage))
         predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T
-        for name in ("u", "uo"):
-            uniq, inverse = np.unique(keys[name], return_inverse=True)
-            counts, totals = _sums(inverse, len(uniq), ind)
-            pred, _ = _sums(inverse, len(uniq), np.where(present, predicted, np.nan))
-            self.tables_[name] = (pd.Index(uniq), counts, pred)
-            self.tables_[name + "n"] = (pd.Index(uniq), totals, totals)
+        uniq, inverse = np.unique(keys["uo"], return_inverse=True)
+        events_uo, cases_uo = _sums(inverse, len(uniq), ind)
+        pred_uo, _ = _sums(inverse, len(uniq), np.where(present, predicted, np.nan))
+        unit_of = uniq >> 21
+        enough = cases_uo >= _UNIT_MIN_CASES  # an officer's ratio needs a few cases to mean much
+        ratio = np.where(enough, (events_uo + _UNIT_PSEUDO) / (pred_uo + _UNIT_PSEUDO), np.nan)
+        added = np.where(enough, (events_uo - pred_uo) / (cases_uo + self.shrinkage), np.nan)
+        self.unit_practice_ = (
+            pd.Index(uniq),
+            np.nan_to_num(_others_median(unit_of, ratio), nan=1.0),
+            np.nan_to_num(_others_median(unit_of, added), nan=0.0),
+        )
+        units = np.unique(unit_of)
+        self.unit_typical_ = (  # for an officer the reference did not see in its unit
+            pd.Index(units),
+            np.nan_to_num(_group_median(unit_of, ratio, units), nan=1.0),
+            np.nan_to_num(_group_median(unit_of, added, units), nan=0.0),
+        )
         return self
 
     def apply(self, features: pd.DataFrame, procedure, unit, officer) -> Tails:
@@ -184,7 +245,7 @@ class TailDetector:
         """
         k = float(self.shrinkage)
         keys = _keys(procedure, unit, officer)
-        pos = {name: self.tables_[name][0].get_indexer(key) for name, key in keys.items()}
+        pos = {name: self.tables_[name][0].get_indexer(keys[name]) for name in self.tables_}
 
         def counts(name: str, j: int):  # one column at a time: memory stays O(cases)
             _, events, totals = self.tables_[name]
@@ -192,23 +253,26 @@ class TailDetector:
             ok = at >= 0
             return np.where(ok, events[j, at], 0.0), np.where(ok, totals[j, at], 0.0)
 
-        pos["un"], pos["uon"] = pos["u"], pos["uo"]
+        index, factors, additions = self.unit_practice_
+        at_uo = index.get_indexer(keys["uo"])
+        units, unit_factors, unit_additions = self.unit_typical_
+        at_u = units.get_indexer(keys["u"])
         rate = np.empty((len(keys["p"]), len(self.overall_)))
         for j in range(len(self.overall_)):
             ep, tp = counts("p", j)
             epo, tpo = counts("po", j)
             epu, tpu = counts("pu", j)
             epuo, tpuo = counts("puo", j)
-            eu, xu = counts("u", j)
-            euo, xuo = counts("uo", j)
-            nu, nuo = counts("un", j)[1], counts("uon", j)[1]
             proc_rate = shrunk_rate(ep - epo, tp - tpo, self.overall_[j], k)
             # the unit's practice, read off its other officers: as a factor on the procedure's
             # rate (a slow unit is slow at everything), or as an added rate where the procedure's
             # own is near nothing (a Saturday desk returns some dossiers of every procedure)
-            factor = (eu - euo + _UNIT_PSEUDO) / (xu - xuo + _UNIT_PSEUDO)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                added = np.where(nu - nuo > 0, (eu - euo - (xu - xuo)) / (nu - nuo + k), 0.0)
+            factor = np.where(
+                at_uo >= 0, factors[j, at_uo], np.where(at_u >= 0, unit_factors[j, at_u], 1.0)
+            )
+            added = np.where(
+                at_uo >= 0, additions[j, at_uo], np.where(at_u >= 0, unit_additions[j, at_u], 0.0)
+            )
             prior = np.maximum(proc_rate * factor, proc_rate + np.maximum(added, 0.0))
             rate[:, j] = shrunk_rate(epu - epuo, tpu - tpuo, prior, k)
         return rate

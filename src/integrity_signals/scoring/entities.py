@@ -84,11 +84,22 @@ def _sums(tails: Tails, codes, n, chance, mask=None):
     return observed, expected, variance
 
 
-def fit_level(tails: Tails, values: pd.Series) -> tuple[EntityRateTest, EntityRecord]:
-    """The rate test of one level fitted on the reference cases, and the level's record."""
+def fit_level(
+    tails: Tails, values: pd.Series, anomalous: pd.DataFrame | None = None
+) -> tuple[EntityRateTest, EntityRecord]:
+    """The rate test of one level fitted on the reference cases, and the level's record.
+
+    ``anomalous``: entities (index) found anomalous on signals (columns), left out of the
+    test's honest variation.
+    """
     codes, ids = codes_of(values)
     observed, expected, variance, _, _ = entity_figures(tails, codes, len(ids))
-    test = EntityRateTest().fit(observed, expected, design_effect(expected, variance))
+    left_out = None
+    if anomalous is not None:
+        left_out = anomalous.reindex(ids, fill_value=False).to_numpy(dtype=bool)
+    test = EntityRateTest().fit(
+        observed, expected, design_effect(expected, variance), anomalous=left_out
+    )
     calibrated, variance = test.calibrate(expected), test.calibrate(variance)
     p = test.apply(observed, calibrated, design_effect(calibrated, variance))
     return test, EntityRecord(ids, observed, calibrated, variance, p)
