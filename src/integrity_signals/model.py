@@ -34,24 +34,18 @@ from sklearn.base import BaseEstimator
 
 from .calendar import WorkCalendar
 from .checks import check_bool, check_int, check_is_fitted, check_real, fail
-from .detectors import DigitTest, IsolationDetector, TailDetector
-from .detectors.combine import bh_qvalues, cauchy_combine, surprise
+from .detectors import DigitTest, IsolationDetector
 from .features import CaseFeatures
 from .features.base import Codebook
-from .reasons import REASON_COLUMNS, case_reason_records, case_reasons, entity_reasons
+from .reasons import REASON_COLUMNS, case_reason_records
 from .scoring import LEVELS, build_evidence
-from .scoring.entities import codes_of, fit_level
-from .scoring.ranking import case_order
+from .scoring.entities import codes_of
+from .scoring.reference import fit_reference
+from .scoring.tables import case_table, entity_table
 from .signals import LANGS, SIGNALS
 from .validation import check_cases
 
 __all__ = ["LEVELS", "FlagRateWarning", "RiskModel"]
-
-_FAMILIES = ("timing", "fees", "handlers")
-#: Digit tests are supporting evidence: alone they cannot flag an officer.
-_DIGIT_FLOOR = 1e-2
-#: Rounds of refitting the peer rates without the officers found anomalous (at most).
-_PEER_ROUNDS = 3
 
 
 class FlagRateWarning(UserWarning):
@@ -151,32 +145,10 @@ class RiskModel(BaseEstimator):
             Codebook(cases[c]) for c in ("procedure_id", "unit_id", "handler_id")
         )
         groups = self._groups(cases)
-        self.tails_ = TailDetector(self.event_alpha, self.shrinkage).fit(features, *groups)
-        tails = self.tails_.apply(features, *groups)
-        # peers are the officers who are not themselves anomalous on a signal: refit the rates
-        # without the events of officers whose test is a discovery there, until no more are
-        # found (a few corrupt officers must not raise every other officer's baseline)
-        anomalous = None
-        for _ in range(_PEER_ROUNDS):
-            _, record = fit_level(tails, cases["handler_id"])
-            found = bh_qvalues(record.p.ravel()).reshape(record.p.shape) <= self.fdr
-            if anomalous is not None:
-                found |= anomalous
-            if not found.any() or (anomalous is not None and (found == anomalous).all()):
-                break
-            anomalous = found
-            codes = record.ids.get_indexer(cases["handler_id"])
-            leave_out = anomalous[np.maximum(codes, 0)] & (codes >= 0)[:, None]
-            self.tails_ = TailDetector(self.event_alpha, self.shrinkage).fit(
-                features, *groups, leave_out=leave_out
-            )
-            tails = self.tails_.apply(features, *groups)
-        self.entity_tests_, self.records_ = {}, {}
-        known = None if anomalous is None else pd.DataFrame(anomalous, index=record.ids)
-        for level in LEVELS:
-            self.entity_tests_[level], self.records_[level] = fit_level(
-                tails, cases[level], known if level == "handler_id" else None
-            )
+        self.tails_, self.entity_tests_, self.records_ = fit_reference(
+            features, cases, groups, event_alpha=self.event_alpha, shrinkage=self.shrinkage,
+            fdr=self.fdr,
+        )  # fmt: skip
         fees = cases["fee_charged"] if "fee_charged" in cases else pd.Series(np.nan, cases.index)
         self.digits_ = DigitTest(self.min_digit_sample).fit(
             fees.to_numpy(dtype=float, na_value=np.nan), groups[0], len(self.procedures_)
@@ -242,10 +214,13 @@ class RiskModel(BaseEstimator):
         Returns
         -------
         DataFrame
-            ``case_id, risk_score, rank, flagged, q_value, evidence, timing_score,
-            fees_score, handlers_score, money_at_stake, reasons, handler_id,
-            unit_id``. ``risk_score`` is the estimated probability that the case is
-            one of the excess events (see :mod:`~integrity_signals.scoring.ranking`);
+            ``case_id, risk_score, rank, flagged, q_value, route, evidence,
+            timing_score, fees_score, handlers_score, money_at_stake, reasons,
+            handler_id, unit_id``. ``risk_score`` is the estimated probability that
+            the case is one of the excess events (see
+            :mod:`~integrity_signals.scoring.ranking`); ``route`` says how a flagged
+            case was flagged: on its ``"own"`` evidence or as one of its
+            ``"officer"``'s events of a pattern;
             ``evidence`` is ``-log10`` of the combined p-value of all its
             evidence (the order among equal risks); ``reasons`` holds up to three
             sentences in ``lang`` ("en" or "vi") for the flagged cases and the
@@ -253,25 +228,12 @@ class RiskModel(BaseEstimator):
         """
         lang = _check_lang(lang, "score")
         ev = self._evidence(data)
-        n = len(ev.cases)
-        order = case_order(ev.risk, ev.combined, ev.cases["case_id"].to_numpy(dtype=object))
-        rank = np.empty(n, dtype=np.int64)
-        rank[order] = np.arange(1, n + 1)
-        flagged = ev.q <= self.fdr
-        out = pd.DataFrame({
-            "case_id": ev.cases["case_id"].to_numpy(), "risk_score": ev.risk, "rank": rank,
-            "flagged": flagged, "q_value": ev.q, "evidence": surprise(ev.combined),
-        })  # fmt: skip
-        for family in _FAMILIES:
-            cols = [j for j, s in enumerate(SIGNALS) if s.family == family]
-            sub = np.column_stack([ev.tails.p[:, cols], ev.context[:, cols]])
-            out[f"{family}_score"] = surprise(cauchy_combine(sub))
-        excess = ev.features["fees__excess_vnd"].to_numpy()
-        out["money_at_stake"] = np.where(np.isnan(excess), np.nan, np.maximum(excess, 0.0))
-        chosen = np.flatnonzero(flagged | (rank <= max(1, int(np.ceil(self.reason_share * n)))))
-        out["reasons"] = case_reasons(ev, chosen, n, self.event_alpha, lang)
-        out["handler_id"] = ev.cases["handler_id"].to_numpy()
-        out["unit_id"] = ev.cases["unit_id"].to_numpy()
+        out = case_table(
+            ev, fdr=self.fdr, reason_share=self.reason_share, event_alpha=self.event_alpha,
+            lang=lang,
+        )  # fmt: skip
+        flagged = out["flagged"].to_numpy()
+        n = len(out)
         share = flagged.mean() if n else 0.0
         if share > self.max_flag_share:
             warnings.warn(
@@ -281,7 +243,7 @@ class RiskModel(BaseEstimator):
                 FlagRateWarning,
                 stacklevel=2,
             )
-        return out.iloc[order].reset_index(drop=True)
+        return out
 
     def explain(self, case_id, data=None, *, lang: str = "en") -> pd.DataFrame:
         """All the evidence about one case, its own first (strongest first), then its officer's:
@@ -323,38 +285,7 @@ class RiskModel(BaseEstimator):
         if level not in LEVELS:
             raise fail("score_entities", "level", f"one of {LEVELS}", level)
         lang = _check_lang(lang, "score_entities")
-        ev = self._evidence(data)
-        ent = ev.entities[level]
-        k, codes = len(ent.ids), ent.codes
-        digit_p = np.maximum(ent.digits["p_value"], _DIGIT_FLOOR)  # supporting evidence, bounded
-        combined = cauchy_combine(np.column_stack([ent.p, digit_p]))
-        q, risk = bh_qvalues(combined), surprise(combined)
-        out = pd.DataFrame({level: np.asarray(ent.ids)})
-        if level == "handler_id":
-            first = np.unique(codes, return_index=True)[1]
-            unit = np.empty(k, dtype=object)
-            unit[codes[first]] = ev.cases["unit_id"].to_numpy(dtype=object)[first]
-            out["unit_id"] = unit
-        order = np.lexsort((np.asarray(ent.ids, dtype=object), -risk))
-        rank = np.empty(k, dtype=np.int64)
-        rank[order] = np.arange(1, k + 1)
-        excess = np.nan_to_num(np.maximum(ev.features["fees__excess_vnd"].to_numpy(), 0.0))
-        fee_events = ev.tails.events[:, [s.name for s in SIGNALS].index("excess_fee")] == 1
-        out = out.assign(
-            risk_score=risk, rank=rank, flagged=q <= self.fdr, q_value=q,
-            n_cases=np.bincount(codes, minlength=k),
-            n_flagged_cases=np.bincount(codes, ev.q <= self.fdr, k).astype(np.int64),
-            money_at_stake=np.bincount(codes, excess * fee_events, k),
-            reasons=entity_reasons(ent, combined <= 0.05, lang),
-        )  # fmt: skip
-        for j, s in enumerate(SIGNALS):
-            out[f"obs_{s.name}"] = ent.observed[:, j]
-            out[f"exp_{s.name}"] = ent.expected[:, j]
-            if s.test == "shift":
-                out[f"shift_{s.name}"] = ent.shift[:, j]
-        for key in ("first_mad", "first_class", "last_two_mad", "last_two_class"):
-            out[f"digits_{key}"] = ent.digits[key]
-        return out.iloc[order].reset_index(drop=True)
+        return entity_table(self._evidence(data), level, fdr=self.fdr, lang=lang)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:

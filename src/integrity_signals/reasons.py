@@ -29,6 +29,8 @@ REASON_COLUMNS = ["code", "kind", "feature", "value", "baseline", "p_value", "te
 
 #: Entity reasons: signals whose test is at most this (and whose events exceed the expected).
 ENTITY_REASON_P = 0.01
+#: A notable entity with no such signal is given its strongest one, if its test is at most this.
+WEAK_REASON_P = 0.2
 _OFFICER = {"en": "officer: ", "vi": "cán bộ: "}
 _JOIN = {"en": ", and ", "vi": ", và "}
 
@@ -179,6 +181,10 @@ def entity_reasons(ent, notable: np.ndarray, lang: str = "en") -> np.ndarray:
             and hist["observed"][i, j] > hist["expected"][i, j]
         ]
         items += _digit_reason(digits, i, lang)
+        if not items:  # ranked high on weaker evidence: say the strongest of it, never nothing
+            j = int(np.argmin(np.where(obs[i] > exp[i], p[i], np.inf)))
+            if obs[i, j] > exp[i, j] and p[i, j] <= WEAK_REASON_P:
+                items = [(p[i, j], SIGNALS[j].entity_sentence(obs[i, j], exp[i, j], lang))]
         items.sort(key=lambda t: t[0])
         out[i] = "; ".join(text for _, text in items[:3])
     return out

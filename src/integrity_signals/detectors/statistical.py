@@ -46,13 +46,10 @@ def _others_median(group: np.ndarray, values: np.ndarray) -> np.ndarray:
         m = np.searchsorted(g, g, side="right") - start  # group sizes
         r = np.arange(len(rows)) - start  # each row's rank in its group
         lo, hi = (m - 2) // 2, (m - 1) // 2  # median positions among the m - 1 others
-
-        def other(i):  # the i-th smallest of the others: skip the row itself
-            i = np.maximum(i, 0)
-            return a[np.minimum(start + i + (i >= r), len(a) - 1)]
-
-        med = np.where(m >= 2, (other(lo) + other(hi)) / 2, np.nan)
-        out[j, rows] = med
+        # the i-th smallest of the others skips the row itself
+        at_lo = np.minimum(start + np.maximum(lo, 0) + (np.maximum(lo, 0) >= r), len(a) - 1)
+        at_hi = np.minimum(start + np.maximum(hi, 0) + (np.maximum(hi, 0) >= r), len(a) - 1)
+        out[j, rows] = np.where(m >= 2, (a[at_lo] + a[at_hi]) / 2, np.nan)
     return out
 
 
@@ -170,6 +167,7 @@ class TailDetector:
         must not raise every other officer's baseline).
         """
         _, events, moderate = self._indicators(features)
+        every = np.column_stack([events, moderate])  # the unit practice reads every officer
         if leave_out is not None:
             events = np.where(leave_out, np.nan, events)
             moderate = np.where(leave_out, np.nan, moderate)
@@ -182,13 +180,15 @@ class TailDetector:
             uniq, inverse = np.unique(keys[name], return_inverse=True)
             self.tables_[name] = (pd.Index(uniq), *_sums(inverse, len(uniq), ind))
         # unit practice: each officer's events against what the procedure rates predict for its
-        # cases; a unit's practice is what its *other* officers typically do (their median)
+        # cases; a unit's practice is what its *other* officers typically do (their median, which
+        # a rogue officer cannot move, and which keeps a practice of the whole unit: where all
+        # its officers stand out together, that is the unit's habit, not theirs)
         index, counts, totals = self.tables_["p"]
         proc_rate = shrunk_rate(counts, totals, self.overall_[:, None], float(self.shrinkage))
         predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T
         uniq, inverse = np.unique(keys["uo"], return_inverse=True)
-        events_uo, cases_uo = _sums(inverse, len(uniq), ind)
-        pred_uo, _ = _sums(inverse, len(uniq), np.where(present, predicted, np.nan))
+        events_uo, cases_uo = _sums(inverse, len(uniq), every)
+        pred_uo, _ = _sums(inverse, len(uniq), np.where(~np.isnan(every), predicted, np.nan))
         unit_of = uniq >> 21
         enough = cases_uo >= _UNIT_MIN_CASES  # an officer's ratio needs a few cases to mean much
         ratio = np.where(enough, (events_uo + _UNIT_PSEUDO) / (pred_uo + _UNIT_PSEUDO), np.nan)
