@@ -74,9 +74,9 @@ def report_job():
         first = model.score(cases)["case_id"].iloc[0]
         cases["case_id"] = cases["case_id"].replace({first: HOSTILE_CASE})
         data = isig.validate_cases(cases)
-        flags = model.score(data)
-        officers = model.score_entities(data, level="handler_id")
-        units = model.score_entities(data, level="unit_id")
+        flags = model.score(data, lang="vi")
+        officers = model.score_entities(data, level="handler_id", lang="vi")
+        units = model.score_entities(data, level="unit_id", lang="vi")
         plan = isig.plan_inspections(
             officers, budget=6, random_share=0.2, random_state=1, flags=flags
         )

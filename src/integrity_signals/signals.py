@@ -232,6 +232,10 @@ class Signal:
         fee excess counts when it is a round amount, not copy charges).
     value, baseline : str
         Features shown as the case's value and its peers' baseline.
+    units : (str or None, str or None)
+        How the value and the baseline are measured, for people: ``"money"``,
+        ``"days"``, ``"count"``, ``"share"``, or None (a yes/no mark, said in the
+        sentence instead).
     needs : tuple of str
         Features the case sentence reads.
     sentence : callable
@@ -252,6 +256,7 @@ class Signal:
     gate: str | None = None
     value: str = ""
     baseline: str = ""
+    units: tuple[str | None, str | None] = ("count", "count")
     needs: tuple[str, ...] = ()
     sentence: Callable | None = None
     parts: tuple[str, ...] = field(default=())
@@ -306,13 +311,13 @@ SIGNALS: tuple[Signal, ...] = (
     _S("fast", "timing", ("timing__fast_p",),
        _L("handled much faster than peers", "Xử lý nhanh bất thường so với hồ sơ cùng loại"),
        _L("dossiers returned much faster than peers", "hồ sơ trả nhanh bất thường so với hồ sơ cùng loại"),
-       test="rate", value="timing__duration_wd", baseline="timing__peer_median_wd", needs=_DUR, sentence=_fast),
+       test="rate", units=("days", "days"), value="timing__duration_wd", baseline="timing__peer_median_wd", needs=_DUR, sentence=_fast),
     _S("slow", "timing", ("timing__slow_p",),
        _L("handled much slower than peers, or still open",
           "Xử lý chậm bất thường hoặc còn tồn đọng"),
        _L("dossiers handled much slower than peers or left open",
           "hồ sơ xử lý chậm bất thường hoặc còn tồn đọng"),
-       test="rate", value="timing__duration_wd", baseline="timing__peer_median_wd", needs=_DUR, sentence=_slow),
+       test="rate", units=("days", "days"), value="timing__duration_wd", baseline="timing__peer_median_wd", needs=_DUR, sentence=_slow),
     _S("queue_jump", "timing", ("timing__queue_jump_p",),
        _L("closed ahead of earlier dossiers", "Hoàn thành trước các hồ sơ nộp sớm hơn (vượt hàng)"),
        _L("dossiers closed ahead of earlier ones", "hồ sơ hoàn thành trước hồ sơ nộp sớm hơn"),
@@ -329,46 +334,46 @@ SIGNALS: tuple[Signal, ...] = (
        _L("dossiers with requests for documents yet handled fast",
           "hồ sơ bị yêu cầu bổ sung nhưng vẫn xử lý nhanh"),
        test="rate", parts=("supplements", "fast"),
-       value="timing__supplements", baseline="timing__supplements_expected"),
+       units=("count", "count"), value="timing__supplements", baseline="timing__supplements_expected"),
     _S("off_time", "timing", ("timing__off_time_p",),
        _L("completed late in the evening or before opening", "Hoàn thành ngoài giờ hành chính"),
        _L("completions outside office hours", "hồ sơ hoàn thành ngoài giờ hành chính"),
-       alpha=0.02, value="timing__off_time_depth", baseline="timing__off_hours",
+       alpha=0.02, units=(None, None), value="timing__off_time_depth", baseline="timing__off_hours",
        needs=("timing__off_hours", "timing__non_workday"), sentence=_off_time),
     _S("non_workday", "timing", ("timing__non_workday_p",),
        _L("completed on a weekend or holiday", "Hoàn thành vào ngày nghỉ, ngày lễ"),
        _L("completions on weekends or holidays", "hồ sơ hoàn thành vào ngày nghỉ, ngày lễ"),
-       test="rate", occurrence=True, value="timing__non_workday", baseline="timing__non_workday_p",
+       test="rate", occurrence=True, units=(None, "share"), value="timing__non_workday", baseline="timing__non_workday_p",
        needs=("timing__off_hours", "timing__non_workday"), sentence=_off_time),
     _S("due_gap", "timing", ("timing__due_gap_p",),
        _L("promised date disagrees with the statutory term",
           "Ngày hẹn trả không khớp thời hạn luật định"),
        _L("dossiers whose promised date disagrees with the statutory term",
           "hồ sơ có ngày hẹn trả không khớp thời hạn luật định"),
-       test="rate", value="timing__due_gap_wd", baseline="timing__statutory_wd",
+       test="rate", units=("days", "days"), value="timing__due_gap_wd", baseline="timing__statutory_wd",
        needs=("timing__due_gap_wd", "timing__statutory_wd"), sentence=_due_gap),
     _S("excess_fee", "fees", ("fees__excess_p",),
        _L("round fee excess above the posted or usual fee",
           "Thu phí cao hơn mức niêm yết hoặc mức thường thu"),
        _L("fees above the posted or usual fee", "khoản thu cao hơn mức niêm yết hoặc mức thường thu"),
-       test="rate", occurrence=True, gate="fees__excess_round", value="fees__charged",
+       test="rate", occurrence=True, gate="fees__excess_round", units=("money", "money"), value="fees__charged",
        baseline="fees__reference",
        needs=("fees__charged", "fees__reference", "fees__reference_learned"), sentence=_excess_fee),
     _S("waiver", "fees", ("fees__waiver_p",),
        _L("fee waived on a paid procedure", "Miễn phí đối với thủ tục có thu phí"),
        _L("waived fees", "khoản phí được miễn"),
-       test="rate", occurrence=True, value="fees__charged", baseline="fees__reference",
+       test="rate", occurrence=True, units=("money", "money"), value="fees__charged", baseline="fees__reference",
        needs=("fees__reference", "fees__waiver_p"), sentence=_waiver),
     _S("waiver_fast", "fees", ("fees__waiver_p", "timing__fast_p"),
        _L("fee waived and handled fast", "Miễn phí và xử lý nhanh"),
        _L("waived fees on fast-handled dossiers", "hồ sơ được miễn phí và xử lý nhanh"),
-       test="rate", parts=("waiver", "fast"), value="fees__charged", baseline="fees__reference"),
+       test="rate", parts=("waiver", "fast"), units=("money", "money"), value="fees__charged", baseline="fees__reference"),
     _S("posted_gap", "fees", ("fees__posted_gap_p",),
        _L("posted fee in the case system disagrees with the catalog",
           "Phí ghi trên hồ sơ không khớp danh mục niêm yết"),
        _L("dossiers whose posted fee disagrees with the catalog",
           "hồ sơ có phí ghi không khớp danh mục niêm yết"),
-       test="rate", value="fees__posted_own", baseline="fees__posted_catalog",
+       test="rate", units=("money", "money"), value="fees__posted_own", baseline="fees__posted_catalog",
        needs=("fees__posted_own", "fees__posted_catalog"), sentence=_posted_gap),
     _S("repeat_pair", "handlers", ("handlers__pair_p",),
        _L("applicant steered to one officer", "Người nộp tập trung hồ sơ vào một cán bộ"),
@@ -401,7 +406,7 @@ SIGNALS: tuple[Signal, ...] = (
        _L("dossiers received and processed by the same officer",
           "hồ sơ do cùng một cán bộ tiếp nhận và xử lý"),
        test="rate", occurrence=True,
-       value="handlers__receiver_is_handler", baseline="handlers__receiver_is_handler_p",
+       units=(None, "share"), value="handlers__receiver_is_handler", baseline="handlers__receiver_is_handler_p",
        needs=("handlers__receiver_is_handler_p",), sentence=_self_receipt),
 )  # fmt: skip
 
@@ -409,7 +414,7 @@ SIGNALS: tuple[Signal, ...] = (
 ISOLATION = _S(
     "isolation", "case", (), _L("unusual combination of features (isolation forest)",
                                 "Tổ hợp đặc điểm bất thường (rừng cô lập)"),
-    _L("", ""), test="none", sentence=_isolation,
+    _L("", ""), test="none", units=(None, None), sentence=_isolation,
 )  # fmt: skip
 
 _BY_NAME = {s.name: s for s in (*SIGNALS, ISOLATION)}

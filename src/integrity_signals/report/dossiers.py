@@ -15,6 +15,7 @@ from ..formatting import (
     format_value,
     rarity,
 )
+from ..signals import signal
 from ..vocabulary import signal_label
 from .cells import flag_cell, reasons_cell
 from .html import Markup, details, esc, join, paragraph, section, table, tag
@@ -26,21 +27,10 @@ PER_OFFICER = 3
 #: Other flagged dossiers listed per officer after the top list (the rest are in flags.csv).
 MORE_PER_OFFICER = 100
 
+
 #: How the evidence of a case signal is measured, for writing its value and baseline:
 #: amounts in dong, durations in working days, a share; counts otherwise. Officer
 #: evidence is always a count of events against the number expected.
-_CASE_UNITS = {
-    "excess_fee": ("money", "money"),
-    "waiver": ("money", "money"),
-    "waiver_fast": ("money", "money"),
-    "fast": ("days", "days"),
-    "slow": ("days", "days"),
-    "self_receipt": (None, "share"),
-    "off_time": (None, None),  # yes/no marks: the detail says when
-    "isolation": (None, None),
-}
-
-
 def case_anchors(case_ids) -> dict:
     """Case id -> the element id of its row (``case-1``, ``case-2``...; never user text)."""
     return {cid: f"case-{i}" for i, cid in enumerate(case_ids, start=1)}
@@ -83,8 +73,7 @@ def _evidence_table(records: pd.DataFrame | None, text, lang) -> Markup:
     kinds = {"case": text["kind_case"], "officer": text["kind_officer"]}
     rows = []
     for r in records.to_dict("records"):
-        units = ("count", "count") if r["kind"] == "officer" else _CASE_UNITS.get(r["code"])
-        units = units or ("count", "count")
+        units = ("count", "count") if r["kind"] == "officer" else signal(r["code"]).units
         value, baseline = (
             MISSING if unit is None else _measure(r[key], unit, lang)
             for key, unit in zip(("value", "baseline"), units, strict=True)

@@ -39,7 +39,6 @@ TEXT = {
             "known chances of selection, so that the inspections also estimate how common "
             "problems are."
         ),
-        "model_language": "Reasons and evidence texts are written by the model in English.",
         "data": "Data",
         "rows_read": "Rows read",
         "rows_scored": "Scored",
@@ -175,7 +174,6 @@ TEXT = {
             "một số cán bộ được chọn ngẫu nhiên với xác suất biết trước, để kết quả thanh tra còn "
             "ước lượng được mức độ phổ biến của sai phạm."
         ),
-        "model_language": "Lý do và nội dung bằng chứng do mô hình ghi bằng tiếng Anh.",
         "data": "Dữ liệu",
         "rows_read": "Số dòng đã đọc",
         "rows_scored": "Được chấm điểm",

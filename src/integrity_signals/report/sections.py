@@ -102,8 +102,6 @@ def summary_section(batch, flags, officers, units, model, text, lang) -> Markup:
             )
         )
     how = text["how_to_read_text"].format(fdr=fdr_text)
-    if lang != "en":
-        how = f"{how} {text['model_language']}"
     return section(
         "summary",
         text["summary"],
