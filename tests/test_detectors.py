@@ -21,7 +21,12 @@ from integrity_signals.detectors import (
 from integrity_signals.detectors.combine import build_null_table, local_fdr
 from integrity_signals.detectors.digits import conformity
 from integrity_signals.detectors.entity import BASELINE_PSEUDO, count_tail, entity_counts
-from integrity_signals.detectors.pairs import cluster_size, pair_event_chance
+from integrity_signals.detectors.pairs import (
+    cluster_size,
+    exact_event_chance,
+    pair_can_reach,
+    pair_event_chance,
+)
 from integrity_signals.detectors.shift import contextual_p, estimate_shift, shifted_chance
 from integrity_signals.detectors.statistical import fisher2
 from integrity_signals.signals import OCCURRENCE_ALPHA
@@ -236,6 +241,36 @@ def test_pair_event_chance_leaves_the_dossier_own_assignment_out():
     assert chance[2] == pytest.approx(0.3**2)
     size = cluster_size(features, OCCURRENCE_ALPHA)
     assert size.tolist() == pytest.approx([2.0, 1.0, 3.0])  # an event takes all of its pair
+
+
+def test_exact_pair_event_chance_is_a_poisson_binomial():
+    # three dossiers: this one (group 0, share 0.6), one more of group 0 and one of group 1
+    # (share 0.1). The expected share q = (0.6 + 0.6 + 0.1) / 3; the threshold is 3 of 3
+    # (2 of 3 has a tail above 1/4), so both others must go to the officer: 0.6 * 0.1.
+    counts = np.array([[2, 1]])
+    shares = np.array([[0.6, 0.1]])
+    q = np.array([1.3 / 3])
+    chance = exact_event_chance(counts, shares, np.array([0]), np.array([3.0]), q, OCCURRENCE_ALPHA)
+    assert chance[0] == pytest.approx(0.6 * 0.1)
+    # the binomial at the average share of the others, 0.35, says 0.1225: twice as likely
+    features = pd.DataFrame({
+        "handlers__applicant_cases": [3.0],
+        "handlers__pair_expected": [1.3],
+        "handlers__assignment_share": [0.6],
+    })  # fmt: skip
+    assert pair_event_chance(features, OCCURRENCE_ALPHA)[0] == pytest.approx(0.35**2)
+    features["handlers__pair_chance"] = chance
+    assert pair_event_chance(features, OCCURRENCE_ALPHA)[0] == pytest.approx(0.06)
+
+
+def test_pair_can_reach_only_where_a_full_pair_would_be_rare():
+    # two dossiers with an officer who gets 90 % of them: even both with it (0.81) is no
+    # evidence; with an officer who gets 10 %, both with it (0.01) is.
+    features = pd.DataFrame({
+        "handlers__applicant_cases": [2.0, 2.0, 1.0],
+        "handlers__pair_expected": [1.8, 0.2, 0.1],
+    })  # fmt: skip
+    assert pair_can_reach(features, 0.05).tolist() == [False, True, False]
 
 
 def test_digit_test_against_the_case_mix():

@@ -22,9 +22,12 @@ import pandas as pd
 from scipy import special, stats
 
 __all__ = [
+    "EXACT_MAX_DOSSIERS",
     "PAIR_EVIDENCE_CAP",
     "STEERING_TOLERANCE",
     "cluster_size",
+    "exact_event_chance",
+    "pair_can_reach",
     "pair_event_chance",
     "pair_tail",
     "pair_threshold",
@@ -98,12 +101,18 @@ def pair_threshold(n: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _others(features: pd.DataFrame):
+    """:func:`_shares` of the feature columns."""
+    return _shares(
+        features["handlers__applicant_cases"].to_numpy(dtype=np.float64),
+        features["handlers__pair_expected"].to_numpy(dtype=np.float64),
+        features["handlers__assignment_share"].to_numpy(dtype=np.float64),
+    )
+
+
+def _shares(n, expected, own):
     """(n, q, q_other, multi): the applicant's dossiers, the pair's expected share, the expected
-    share of the applicant's *other* dossiers (its own assignment left out), and which rows
-    have at least two dossiers."""
-    n = features["handlers__applicant_cases"].to_numpy(dtype=np.float64)
-    expected = features["handlers__pair_expected"].to_numpy(dtype=np.float64)
-    own = features["handlers__assignment_share"].to_numpy(dtype=np.float64)
+    share of the applicant's *other* dossiers (its own assignment ``own`` left out), and which
+    rows have at least two dossiers."""
     q = np.clip(expected / n, 1e-9, 1 - 1e-9)
     multi = np.isfinite(n) & np.isfinite(q) & (n >= 2)
     n_, q_ = np.where(multi, n, 2), np.where(multi, q, 0.5)
@@ -111,10 +120,71 @@ def _others(features: pd.DataFrame):
     return n_, q_, np.where(multi, other, 0.5), multi
 
 
+def binomial_event_chance(n, expected, own, alpha: float) -> np.ndarray:
+    """The chance of a pair event with the applicant's other dossiers as ``Bin(n - 1, q')``
+    (see :func:`pair_event_chance`); 0 for one-dossier applicants."""
+    n_, q, other, multi = _shares(n, expected, own)
+    k_star = pair_threshold(n_, q, alpha)
+    return np.where(multi, stats.binom.sf(k_star - 2, n_ - 1, other), 0.0)
+
+
+#: Applicants with at most this many dossiers get the exact chance of a pair event (below).
+EXACT_MAX_DOSSIERS = 12
+
+
+def exact_event_chance(counts, shares, own, n, q, alpha: float) -> np.ndarray:
+    """The chance that a dossier's pair reaches the pair test's threshold, exactly.
+
+    Given this dossier went to its officer, the pair count is one plus a sum of
+    independent draws, one per other dossier of the applicant, each going to the
+    officer with its own assignment share (a Poisson-binomial: a citizen's birth
+    certificate and land dossier go to this officer with very different chances,
+    and a binomial with their average share overstates two repeats in three).
+
+    Parameters
+    ----------
+    counts, shares : (rows, groups) arrays
+        Per row, the applicant's dossiers per group (procedure x unit) and the
+        officer's assignment share of each group (count 0 pads).
+    own : int array
+        The group of the row's own dossier (its count is one less among the others).
+    n, q : arrays
+        The applicant's dossiers and the pair's expected share (the test's threshold).
+
+    Three dossiers, two of a procedure the officer gets 60 % of and one it gets
+    5 % of; the test calls 3 of 3 an event. Given the first went to it, both
+    others must: 0.6 x 0.05 = 0.03 (a binomial at their average share, 0.325,
+    says 0.106).
+
+    >>> counts, shares = np.array([[2, 1]]), np.array([[0.6, 0.05]])
+    >>> round(float(exact_event_chance(counts, shares, np.array([0]), np.array([3.0]),
+    ...                                np.array([1.25 / 3]), 0.25)[0]), 4)
+    0.03
+    """
+    counts = np.array(counts, dtype=np.int64)
+    counts[np.arange(len(counts)), own] -= 1  # the others
+    width = int(counts.sum(axis=1).max(initial=0)) + 1
+    pmf = np.zeros((len(counts), width))
+    pmf[:, 0] = 1.0
+    for g in range(counts.shape[1]):
+        q_g = shares[:, g][:, None]
+        for trial in range(int(counts[:, g].max(initial=0))):
+            active = (trial < counts[:, g])[:, None]
+            shifted = np.concatenate([np.zeros((len(pmf), 1)), pmf[:, :-1]], axis=1)
+            pmf = np.where(active, pmf * (1.0 - q_g) + shifted * q_g, pmf)
+    need = pair_threshold(n, q, alpha) - 1  # other dossiers needed with the officer
+    at_least = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1]  # P(S >= s)
+    idx = np.clip(need.astype(np.int64), 0, width)
+    padded = np.concatenate([at_least, np.zeros((len(pmf), 1))], axis=1)
+    return padded[np.arange(len(pmf)), idx]
+
+
 def pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     """Chance, under the unit's assignment, that a case is a repeat-pair event.
 
-    Given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q')``:
+    ``handlers__pair_chance`` holds the exact chance where the applicant has at most
+    :data:`EXACT_MAX_DOSSIERS` dossiers (:func:`exact_event_chance`); elsewhere,
+    given this dossier went to its officer, the pair count is ``1 + Bin(n - 1, q')``:
     ``n`` the applicant's dossiers, ``q'`` the officer's expected share of the
     *other* ones (the pair's expected count less this dossier's own assignment
     chance, over ``n - 1``; a citizen's birth certificate does not raise the chance
@@ -123,10 +193,24 @@ def pair_event_chance(features: pd.DataFrame, alpha: float) -> np.ndarray:
     ``q``) is at most ``alpha``, i.e. when the count reaches ``k*``
     (:func:`pair_threshold`).
     """
-    n, q, other, multi = _others(features)
-    k_star = pair_threshold(n, q, alpha)
-    chance = stats.binom.sf(k_star - 2, n - 1, other)
-    return np.where(multi, chance, 0.0)
+    if "handlers__pair_chance" in features.columns:  # computed by the features
+        return features["handlers__pair_chance"].fillna(0.0).to_numpy(dtype=np.float64)
+    n, e, own = (
+        features[f"handlers__{c}"].to_numpy(dtype=np.float64)
+        for c in ("applicant_cases", "pair_expected", "assignment_share")
+    )
+    return binomial_event_chance(n, e, own, alpha)
+
+
+def pair_can_reach(features: pd.DataFrame, alpha: float) -> np.ndarray:
+    """Whether a dossier's pair test could be at most ``alpha`` at all (every one of the
+    applicant's dossiers with the officer): two dossiers with an officer who gets most of
+    them anyway can never be evidence of steering, and do not count among its tests."""
+    n = features["handlers__applicant_cases"].to_numpy(dtype=np.float64)
+    e = features["handlers__pair_expected"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        best = pair_tail(n, n, np.clip(e / n, 1e-9, 1.0))
+    return np.isfinite(best) & (n >= 2) & (best <= alpha)
 
 
 def cluster_size(features: pd.DataFrame, alpha: float) -> np.ndarray:

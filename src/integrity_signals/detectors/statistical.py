@@ -20,10 +20,12 @@ import pandas as pd
 
 from ..features.peers import shrunk_rate
 from ..signals import MODERATE, OCCURRENCE_ALPHA, SIGNALS
-from .pairs import cluster_size, pair_event_chance
+from .pairs import cluster_size, pair_can_reach, pair_event_chance
 
 __all__ = ["TailDetector", "Tails", "fisher2"]
 
+#: A pair counts among an officer's pair tests when it could reach this (Tarone's rule).
+TESTABLE_AT = 0.05
 #: Pseudo-events of an officer's ratio in the unit practice (a few events are not a practice).
 _UNIT_PSEUDO = 2.0
 #: Reference cases an officer needs for its ratio to count in its unit's practice.
@@ -86,7 +88,9 @@ class Tails:
     are not ``"shift"`` tests); ``cell`` each case's procedure x unit x officer
     key (cases of one cell share their expected chances); ``cluster`` the
     expected size of the repeated pair a case would belong to as a pair event
-    (1 without applicants).
+    (1 without applicants); ``testable`` whether its pair test could reach 0.05 at
+    all (all of the applicant's dossiers with the officer; Tarone's rule: a pair
+    that cannot be significant does not count among an officer's tests).
     """
 
     p: np.ndarray
@@ -96,6 +100,7 @@ class Tails:
     moderate_expected: np.ndarray
     cell: np.ndarray
     cluster: np.ndarray
+    testable: np.ndarray
 
 
 class TailDetector:
@@ -228,7 +233,12 @@ class TailDetector:
             if pairs and "handlers__pair_expected" in features.columns
             else np.ones(len(features))
         )
-        return Tails(p, events, expected, moderate, moderate_expected, cell, cluster)
+        testable = (
+            pair_can_reach(features, TESTABLE_AT)
+            if "handlers__pair_expected" in features.columns
+            else np.zeros(len(features), dtype=bool)
+        )
+        return Tails(p, events, expected, moderate, moderate_expected, cell, cluster, testable)
 
     def _rates(self, procedure, unit, officer) -> np.ndarray:
         """(cases, 2 x signals) probability of an event, then of a moderate case, under the

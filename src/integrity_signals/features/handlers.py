@@ -32,7 +32,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..detectors.pairs import PAIR_EVIDENCE_CAP, pair_tail
+from ..detectors.pairs import (
+    EXACT_MAX_DOSSIERS,
+    PAIR_EVIDENCE_CAP,
+    binomial_event_chance,
+    exact_event_chance,
+    pair_tail,
+)
+from ..signals import OCCURRENCE_ALPHA
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec, outside_period, period_of
 from .peers import GroupedReference, KeyTable, at, shrunk_rate, unique_sorted
 
@@ -132,6 +139,10 @@ class HandlerFeatures(CaseTransformer):
            "applicant_na",
            "binomial tail P(X >= pair_cases) at 1.5x the odds of the expected share, evidence "
            "capped at 30 dossiers; 1 for one dossier"),
+        _S("pair_chance", ("applicant_id", "handler_id", "procedure_id", "unit_id", "catalog"),
+           "applicant_na",
+           "chance under the assignment that this dossier's pair reaches the pair test's event "
+           "threshold (exact for applicants with up to 12 dossiers in the batch; else binomial)"),
         _S("assignment_share", ("handler_id", "procedure_id", "unit_id", "catalog"), None,
            "the chance that the unit's assignment gives this dossier to this officer"),
         _S("officer_top_share", ("applicant_id", "handler_id"), "applicant_na",
@@ -362,6 +373,7 @@ class HandlerFeatures(CaseTransformer):
                     "handlers",
                     "pair_cases",
                     "expected",
+                    "chance",
                     "top_share",
                 ),
                 nan,
@@ -371,7 +383,8 @@ class HandlerFeatures(CaseTransformer):
         pb, _ = ctx.factorized("procedure_id")
         n_hb = max(len(handlers), 1)
         has_a = a >= 0
-        counts = self._pair_counts(a, hb, p, u, h, n_hb, self._assignment(ctx, p, u, h))
+        own = self._assignment(ctx, p, u, h)  # memoised
+        counts = self._pair_counts(a, hb, p, u, h, n_hb, own)
         n_a = int(a.max(initial=-1)) + 1
         procedures = np.where(has_a, _distinct(a[has_a], pb[has_a], n_a)[np.maximum(a, 0)], np.nan)
         officers = np.where(has_a, _distinct(a[has_a], hb[has_a], n_a)[np.maximum(a, 0)], np.nan)
@@ -391,12 +404,12 @@ class HandlerFeatures(CaseTransformer):
             "handlers": officers,
             "pair_cases": counts["pair_cases"],
             "expected": counts["expected"],
+            "chance": counts["chance"],
             "top_share": at(top_share, hb),
             "group": pair_group,
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
         if new.any() and getattr(self, "record_", None) is not None:
-            own = self._assignment(ctx, p, u, h)
             self._add_record(out, new & has_a, a, applicants, hb, p, u, h, n_hb, own)
         return out
 
@@ -409,10 +422,12 @@ class HandlerFeatures(CaseTransformer):
         has_a = a >= 0
         applicant_cases = np.where(has_a, _applicant_sizes(a), np.nan)
         pair_cases, pair_group = _counts(np.where(has_a, a * n_hb + hb, -1 - np.arange(n)))
+        expected, chance = self._expected(a, hb, p, u, h, pair_group, has_a, own)
         return {
             "applicant_cases": applicant_cases,
             "pair_cases": np.where(has_a, pair_cases, np.nan),
-            "expected": self._expected(a, hb, p, u, h, pair_group, has_a, own),
+            "expected": expected,
+            "chance": chance,
             "group": pair_group,
         }
 
@@ -482,22 +497,30 @@ class HandlerFeatures(CaseTransformer):
         out["pair_cases"][rows] = fresh["pair_cases"] + np.nan_to_num(k_ref)
         out["applicant_cases"][rows] = fresh["applicant_cases"] + n_ref
         out["expected"][rows] = fresh["expected"] + e_ref
+        # pooled with a record: the exact chance of the batch alone no longer applies
+        out["chance"][rows] = np.where(seen, np.nan, out["chance"][rows])
 
-    def _expected(self, a, hb, p, u, h, pair_group, has_a, own) -> np.ndarray:
-        """Sum over the applicant's dossiers of P(this officer | dossier's procedure, unit).
+    def _expected(self, a, hb, p, u, h, pair_group, has_a, own):
+        """Per row: the pair's expected count (the sum over the applicant's dossiers of
+        P(this officer | the dossier's procedure, unit)), and the exact chance that the pair
+        reaches the pair test's event threshold (applicants with up to
+        :data:`~integrity_signals.detectors.pairs.EXACT_MAX_DOSSIERS` dossiers; NaN elsewhere).
 
         One-dossier applicants need no grid: their expectation is the chance of
-        their own assignment, ``own``.
+        their own assignment, ``own``, and they are never a repeated pair.
         """
         out = np.full(len(a), np.nan)
+        chance = np.full(len(a), np.nan)
         sizes = _applicant_sizes(a)
         single = np.flatnonzero(has_a & (sizes == 1))
         out[single] = own[single]
+        chance[single] = 0.0
         rows = np.flatnonzero(has_a & (sizes > 1))
         if rows.size == 0:
-            return out
+            return out, chance
         dossiers = pd.DataFrame({"a": a[rows], "p": p[rows], "u": u[rows]})
         dossiers = dossiers.groupby(["a", "p", "u"], sort=False).size().rename("k").reset_index()
+        dossiers["g"] = dossiers.groupby("a", sort=False).cumcount()  # the group within applicant
         officers = pd.DataFrame({"a": a[rows], "h": h[rows], "pair": pair_group[rows]})
         officers = officers.drop_duplicates("pair")
         grid = officers.merge(dossiers, on="a", how="inner")
@@ -508,10 +531,36 @@ class HandlerFeatures(CaseTransformer):
         table = np.full(int(pair_group.max(initial=-1)) + 1, np.nan)
         table[per_pair.index.to_numpy()] = per_pair.to_numpy()
         out[rows] = table[pair_group[rows]]
-        return out
+        small = rows[sizes[rows] <= EXACT_MAX_DOSSIERS]
+        if small.size:
+            chance[small] = self._exact_chance(small, a, p, u, pair_group, grid, prob, out, sizes)
+        return out, chance
+
+    @staticmethod
+    def _exact_chance(rows, a, p, u, pair_group, grid, prob, expected, sizes) -> np.ndarray:
+        """The exact pair-event chance of small applicants' rows (see ``_expected``)."""
+        small = grid["a"].isin(np.unique(a[rows])).to_numpy()
+        g = grid.loc[small]
+        n_groups = int(g["g"].max()) + 1
+        pairs, at_pair = np.unique(g["pair"].to_numpy(), return_inverse=True)
+        counts = np.zeros((len(pairs), n_groups), dtype=np.int64)
+        shares = np.zeros((len(pairs), n_groups))
+        counts[at_pair, g["g"].to_numpy()] = g["k"].to_numpy()
+        shares[at_pair, g["g"].to_numpy()] = prob[small]
+        # each row's own group: its (applicant, procedure, unit) within the applicant
+        key = pd.DataFrame({"a": a[rows], "p": p[rows], "u": u[rows]})
+        own = key.merge(
+            g.drop_duplicates(["a", "p", "u"])[["a", "p", "u", "g"]], on=["a", "p", "u"],
+            how="left",
+        )["g"].to_numpy()  # fmt: skip
+        at = np.searchsorted(pairs, pair_group[rows])
+        n = sizes[rows].astype(np.float64)
+        q = np.clip(expected[rows] / n, 1e-9, 1 - 1e-9)
+        return exact_event_chance(counts[at], shares[at], own, n, q, OCCURRENCE_ALPHA)
 
     def _transform(self, ctx: CaseContext) -> dict:
         p, u, h = self._codes(ctx)
+        own = self._assignment(ctx, p, u, h)
         pairs = self._pairs(ctx, p, u, h)
         k, n, e = pairs["pair_cases"], pairs["applicant_cases"], pairs["expected"]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -528,6 +577,12 @@ class HandlerFeatures(CaseTransformer):
         same = self._receiver(ctx)
         rate = self._receiver_rate(u, h)
         no_applicant = np.isnan(n)
+        # exact for small applicants of this batch alone; the binomial approximation elsewhere
+        chance = np.where(
+            np.isfinite(pairs["chance"]),
+            pairs["chance"],
+            binomial_event_chance(n, e, own, OCCURRENCE_ALPHA),
+        )
         return {
             "applicant_na": no_applicant,
             "applicant_cases": n,
@@ -538,7 +593,8 @@ class HandlerFeatures(CaseTransformer):
             "pair_expected": e,
             "pair_lift": k / e,
             "pair_p": np.where(no_applicant, np.nan, pair_p),
-            "assignment_share": self._assignment(ctx, p, u, h),
+            "pair_chance": np.where(no_applicant, np.nan, chance),
+            "assignment_share": own,
             "officer_top_share": pairs["top_share"],
             "officer_concentration_p": np.where(no_applicant, np.nan, conc_p),
             "receiver_na": np.isnan(same),

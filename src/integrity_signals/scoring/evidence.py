@@ -12,7 +12,7 @@ from ..detectors.shift import contextual_p
 from ..detectors.statistical import Tails
 from ..features.base import outside_period
 from ..signals import SIGNALS
-from .entities import EntityEvidence, codes_of, level_evidence
+from .entities import EntityEvidence, codes_of, level_evidence, pair_ids
 from .officers import officer_posterior, officer_route
 from .ranking import posterior
 
@@ -77,12 +77,13 @@ def build_evidence(model, cases: pd.DataFrame) -> Evidence:
         model.features_.handlers_.reference_period_,
     )
     entities, chances = {}, {}
+    pairs = pair_ids(cases)
     for level in LEVELS:
         codes, ids = codes_of(cases[level])
         digits = model.digits_.apply(codes, fees, proc, len(ids))
         entities[level], chances[level] = level_evidence(
-            level, cases[level], tails, model.entity_tests_[level], model.records_[level], new,
-            digits,
+            level, cases[level], tails, pairs, model.entity_tests_[level], model.records_[level],
+            new, digits,
         )  # fmt: skip
     officers = entities["handler_id"]
     # each case's own evidence against its officer's baseline (the unit's practice, the

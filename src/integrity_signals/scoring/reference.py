@@ -18,7 +18,7 @@ import pandas as pd
 from ..detectors.combine import bh_qvalues
 from ..detectors.entity import EntityRateTest
 from ..detectors.statistical import TailDetector, Tails
-from .entities import fit_level
+from .entities import fit_level, pair_ids
 from .evidence import LEVELS
 from .record import EntityRecord
 
@@ -40,9 +40,10 @@ def fit_reference(
     """The fitted tail detector, and per level the entity test and the reference record."""  # fmt: skip
     detector = TailDetector(event_alpha, shrinkage).fit(features, *groups)
     tails = detector.apply(features, *groups)
+    pairs = pair_ids(cases)
     anomalous, ids = None, None
     for _ in range(PEER_ROUNDS):
-        _, record = fit_level(tails, cases["handler_id"])
+        _, record = fit_level(tails, cases["handler_id"], pairs)
         found = bh_qvalues(record.p.ravel()).reshape(record.p.shape) <= fdr
         if anomalous is not None:
             found |= anomalous
@@ -54,7 +55,7 @@ def fit_reference(
     tests, records = {}, {}
     for level in LEVELS:
         tests[level], records[level] = fit_level(
-            tails, cases[level], known if level == "handler_id" else None
+            tails, cases[level], pairs, known if level == "handler_id" else None
         )
     return detector, tests, records
 
