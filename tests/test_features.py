@@ -16,6 +16,7 @@ from integrity_signals.detectors.pairs import (
 from integrity_signals.features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from integrity_signals.features.base import CaseContext, outside_period, period_of
 from integrity_signals.features.handlers import RECORD_MAX_DOSSIERS
+from integrity_signals.features.peers import PeerTails
 
 
 def frame(rows: list[dict], **defaults) -> pd.DataFrame:
@@ -491,3 +492,25 @@ def test_interactions_need_both_signals():
     f = CaseFeatures().fit_transform(frame(rows, submitted_at="2025-03-03 08:00"))
     x = f["handlers__pair_x_fast"].to_numpy()
     assert x[-1] > 1.5 and np.all(x[:60] == 0)
+
+
+def test_a_duration_beyond_every_peer_is_extrapolated_from_the_other_officers_only():
+    """Below the fastest of 200 peers the ranks stop at 1 / 201; the exponential tail of the
+    other officers' extremes goes on. The officer's own forty same-day returns neither set
+    that tail nor make "same day" ordinary for it."""
+    rng = np.random.default_rng(0)
+    peers = np.log1p(rng.lognormal(np.log(6.0), 0.4, 200))  # about 6 working days
+    own = np.log1p(rng.uniform(0.05, 0.5, 40))
+    values = np.r_[peers, own]
+    group = np.zeros(240, np.int64)
+    officer = np.r_[np.arange(200) % 8 + 1, np.zeros(40, np.int64)]
+    ranks = PeerTails(group, officer, values)
+    tails = PeerTails(group, officer, values, extrapolate=True)
+    alone = PeerTails(group[:200], officer[:200], values[:200], extrapolate=True)
+    query = np.log1p(np.array([0.1, 1.0, 6.0]))
+    args = np.zeros(3, np.int64), np.zeros(3, np.int64), query
+    floor, low = ranks.tails(*args)[0], tails.tails(*args)[0]
+    assert floor[0] == floor[1] == pytest.approx(1 / 201)  # the ranks cannot tell them apart
+    assert low[0] < low[1] <= 1 / 201 and low[0] >= 1 / 201 / 1000
+    assert low[2] == floor[2]  # among the peers: the ranks, untouched
+    assert np.array_equal(low, alone.tails(*args)[0])  # the own forty play no part

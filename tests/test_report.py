@@ -260,11 +260,14 @@ def _outside_version(text: str) -> str:
 
 def test_numbers_are_written_the_readers_way(job):
     vi = _outside_version(ReaderText(job["pages"]["vi"]).text)
-    assert not re.findall(r"\d,\d{3}(?!\d)", vi), "English thousands on the Vietnamese page"
+    # 1,234 would be English thousands; 0,004 is a Vietnamese decimal (no thousands start at 0)
+    thousands = r"(?<![\d,.])[1-9]\d{0,2}(,\d{3})+(?![\d,])"
+    assert not re.findall(thousands, vi), "English thousands on the Vietnamese page"
     assert not re.findall(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", vi), "English decimals"
     assert re.search(r"\d\.\d{3}(?!\d)", vi) and re.search(r"\d,\d(?!\d)", vi)
     en = _outside_version(ReaderText(job["pages"]["en"]).text)
-    assert not re.findall(r"\d\.\d{3}(?!\d)", en) and re.search(r"\d,\d{3}(?!\d)", en)
+    vi_thousands = r"(?<![\d,.])[1-9]\d{0,2}(\.\d{3})+(?![\d.])"
+    assert not re.findall(vi_thousands, en) and re.search(r"\d,\d{3}(?!\d)", en)
     assert "đồng" in vi and " VND" in en
 
 

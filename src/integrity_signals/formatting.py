@@ -94,10 +94,13 @@ def format_number(value, lang: str, digits: int = 0) -> str:
 
 
 def _auto_digits(value: float) -> int:
-    """0 for whole numbers and values from 100 up, else 1 (2 below 1, so 0.16 is not 0.2)."""
+    """0 for whole numbers and values from 100 up, else 1 (2 below 1, so 0.16 is not 0.2; one
+    significant digit below 0.01, so 0.0007 expected events is not "0.0")."""
     v = abs(float(value))
     if abs(v - round(v)) < 1e-9 or v >= 100:
         return 0
+    if v < 0.01:
+        return min(6, -math.floor(math.log10(v)))
     return 2 if v < 1 and round(v, 1) != round(v, 2) else 1
 
 
@@ -107,8 +110,8 @@ def format_value(value, lang: str) -> str:
 
     >>> format_value(150000.0, "vi"), format_value(12.345, "en"), format_value(0.16, "vi")
     ('150.000', '12.3', '0,16')
-    >>> format_value(1382.94, "vi"), format_value(0.5, "vi")
-    ('1.383', '0,5')
+    >>> format_value(1382.94, "vi"), format_value(0.5, "vi"), format_value(0.000663, "vi")
+    ('1.383', '0,5', '0,0007')
     """
     if _is_missing(value):
         return MISSING

@@ -16,6 +16,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from .extremes import ExtremeTails
+
 __all__ = [
     "GroupedReference",
     "KeyTable",
@@ -276,6 +278,10 @@ class PeerTails:
     values : float array
         Reference values (NaN ignored).
     leave_out : bool, default True
+    extrapolate : bool, default False
+        Beyond every other officer's value, extrapolate the tail from the
+        peers' extremes (:class:`~integrity_signals.features.extremes.ExtremeTails`)
+        instead of stopping at ``1 / (n + 1)``. Only with ``leave_out``.
 
     Examples
     --------
@@ -287,7 +293,7 @@ class PeerTails:
     (0.25, 3)
     """
 
-    def __init__(self, group, officer, values, *, leave_out: bool = True):
+    def __init__(self, group, officer, values, *, leave_out: bool = True, extrapolate=False):
         g, go = self._keys(group, officer)
         self.n_groups_ = int(g.max(initial=-1)) + 1
         values = np.asarray(values, dtype=np.float64)
@@ -297,6 +303,7 @@ class PeerTails:
             distinct = unique_sorted(go[go >= 0])
             self.pairs_ = KeyTable(distinct, np.arange(len(distinct)))
             self.own_ = GroupedReference(self.pairs_.position(go), values, len(distinct))
+        self.extremes_ = ExtremeTails(g, officer, values) if extrapolate and leave_out else None
 
     @staticmethod
     def _keys(group, officer):
@@ -313,6 +320,8 @@ class PeerTails:
             less_o, equal_o, n_o = self.own_.rank_counts(self.pairs_.position(go), values)
             less, equal, n = less - less_o, equal - equal_o, n - n_o
         low, high = _tail_p(less, equal, n)
+        if getattr(self, "extremes_", None) is not None:
+            low, high = self.extremes_.tails(g, officer, values, low, high, n)
         return low, high, n
 
 

@@ -309,7 +309,7 @@ class TimingFeatures(CaseTransformer):
         # shrunk towards its median over all procedures, itself shrunk towards 0): a fast
         # officer's fast dossiers are ordinary for it, a share of dossiers returned at once is not
         self.duration_p_ = GroupedReference(p, y, n_p)
-        self.duration_ = PeerTails(p, o, y)
+        self.duration_ = PeerTails(p, o, y, extrapolate=True)
         z = ndtri(self.duration_.tails(p, o, y)[0])
         self.habit_ = _shrunk_medians(o, z, len(self.peers_.officers), k)
         po = np.where((p >= 0) & (o >= 0), (p << 21) + o, -1)

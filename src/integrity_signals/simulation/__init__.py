@@ -1,4 +1,4 @@
-"""Simulated provinces with ground truth: honest confounders plus six labelled corruption schemes.
+"""Simulated provinces with ground truth: honest confounders plus seven labelled corruption schemes.
 
 ``simulate`` draws a province of dossiers (units, officers, procedures,
 applicants, a working-day calendar with Tết) in which a few officers run one

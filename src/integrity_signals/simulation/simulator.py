@@ -95,7 +95,7 @@ def simulate(
         ``{scheme name: intensity or False}`` to switch single schemes off or
         scale them (multiplied by ``corruption``). Names: "broker_fast_track",
         "harassment", "overcharging", "waiver_favour", "off_book",
-        "receiver_is_processor".
+        "receiver_is_processor", "speed_money".
     random_state : int, numpy.random.Generator or None
         Seed of the single random generator behind every draw: the same
         arguments and seed give identical frames. None draws a fresh seed,
@@ -107,8 +107,9 @@ def simulate(
         When the extract was taken (on or after the period's end, the default):
         dossiers not completed by then are pending.
     officers_per_scheme : int, optional
-        Corrupt officers running each active scheme. Default: one per 100
-        handling officers, at least one.
+        Corrupt officers running each active scheme. Default: one per 70
+        handling officers, at least one; at most one handling officer in
+        eight is corrupt (a small province runs only some schemes).
 
     Returns
     -------
