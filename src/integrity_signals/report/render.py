@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from pathlib import Path
 
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ..exceptions import SchemaError
+from ..exceptions import IntegritySignalsWarning, SchemaError
 from ..formatting import format_date, format_number
 from ..planning import plan_dossiers, plan_inspections
 from ..validation import REJECT_COLUMNS, CaseData, check_cases
@@ -185,14 +186,18 @@ def render_report(
         units = model.score_entities(batch, level="unit_id", lang=lang)
     units = _require(units, "units", func)
     if plan is None:
-        plan = plan_inspections(
-            officers,
-            budget=min(DEFAULT_BUDGET, len(officers)),
-            random_share=DEFAULT_RANDOM_SHARE,
-            random_state=_seed(model),
-            flags=flags,
-            n_dossiers=PLAN_DOSSIERS,
-        )
+        with warnings.catch_warnings():
+            # the page itself says, in the reader's language, that the default plan's random
+            # part is too small to estimate the problem rate and what would fix it
+            warnings.filterwarnings("ignore", r"random_share=", IntegritySignalsWarning)
+            plan = plan_inspections(
+                officers,
+                budget=min(DEFAULT_BUDGET, len(officers)),
+                random_share=DEFAULT_RANDOM_SHARE,
+                random_state=_seed(model),
+                flags=flags,
+                n_dossiers=PLAN_DOSSIERS,
+            )
     plan = _require(plan, "plan", func)
     dossiers = plan_dossiers(plan, flags, n_dossiers=PLAN_DOSSIERS) if len(plan) else None
 
