@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import warnings
 
@@ -215,6 +216,32 @@ def test_officer_route_flags_the_events_an_officer_excess_explains():
     # a group whose officer is not a discovery is not flagged either
     p[0, receipt] = p[4, receipt] = 0.2
     assert officer_route(_officers(observed, expected, p, officers.codes), events, 0.05)[0] == 1.0
+
+
+def test_officer_route_allows_for_honest_officers_spread():
+    """71 slow dossiers where the case mix predicts 9.6: with no spread among honest officers
+    (9.6 + 2) / 71 = 16 % are ordinary, few enough to be flagged along with a cleaner group
+    (self-receipts, 1.2 % ordinary). Where honest officers' slow rates spread by a factor
+    exp(0.45) (tau2 = 0.2), an honest officer at the 95th percentile has 9.6 x 2.1 = 20
+    ordinary slow dossiers: 31 %, and the slow dossiers are not flagged one by one."""
+    names = [s.name for s in SIGNALS]
+    slow, receipt = names.index("slow"), names.index("self_receipt")
+    observed, expected = np.zeros((2, len(SIGNALS))), np.zeros((2, len(SIGNALS)))
+    p = np.ones((2, len(SIGNALS)))
+    observed[0, slow], expected[0, slow], p[0, slow] = 71, 9.6, 1e-6
+    observed[1, receipt], expected[1, receipt], p[1, receipt] = 1000, 10.0, 1e-90
+    events = np.zeros((21, len(SIGNALS)))  # one slow dossier, twenty self-received ones
+    events[0, slow] = 1
+    events[1:, receipt] = 1
+    tight = _officers(observed, expected, p, [0] + [1] * 20)
+    q = officer_route(tight, events, 0.05)
+    assert q[0] == pytest.approx((11.6 / 71 + 20 * 0.012) / 21, rel=1e-3)  # pooled: flagged
+    tau2 = np.where(np.arange(len(SIGNALS)) == slow, 0.2, 0.0)
+    spread = dataclasses.replace(tight, tau2=tau2)
+    q = officer_route(spread, events, 0.05)
+    assert q[0] == 1.0 and q[1:].tolist() == pytest.approx([0.012] * 20)
+    # the ranking keeps the expected excess: 1 - (9.6 + 2) / 71
+    assert officer_posterior(spread, events)[0] == pytest.approx(1 - 11.6 / 71)
 
 
 def test_the_posterior_ranks_each_officer_by_its_excess_not_by_all_its_dossiers():

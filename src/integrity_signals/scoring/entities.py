@@ -94,7 +94,8 @@ class EntityEvidence:
     design effect; ``p_batch`` the batch's test; ``history`` the reference record
     pooled with the new cases (dict of arrays, ``which``: 0 reference only, 1
     reference and batch, 2 batch only); ``p`` both combined; ``digits`` the digit
-    tests (dict of arrays per entity).
+    tests (dict of arrays per entity); ``tau2`` (signals,) the honest entities'
+    dispersion of their rates around the prediction (log scale).
     """
 
     level: str
@@ -108,6 +109,7 @@ class EntityEvidence:
     history: dict
     p: np.ndarray
     digits: dict
+    tau2: np.ndarray | None = None
 
 
 def entity_figures(tails: Tails, codes: np.ndarray, n: int):
@@ -202,6 +204,7 @@ def level_evidence(
         )
     p = with_history(p_batch, history["p"])
     evidence = EntityEvidence(
-        level, ids, codes, observed, expected, shift, design, p_batch, history, p, digits
-    )
+        level, ids, codes, observed, expected, shift, design, p_batch, history, p, digits,
+        np.asarray(test.tau2_, dtype=np.float64),
+    )  # fmt: skip
     return evidence, chance

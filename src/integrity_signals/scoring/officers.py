@@ -18,7 +18,11 @@ all officers' tests and ``d`` the design effect. Two uses:
   its excess to the top of the ranking, not all its dossiers;
 - **flags** (:func:`officer_route`): groups count where the officer's test is
   a discovery and at most :data:`MAX_GROUP_ORDINARY_SHARE` of the group is
-  ordinary; the cases are pooled in order of their cleanest group's share
+  ordinary even for an honest officer whose rate is unusually high: ``E`` is
+  taken at the ``1 - fdr`` quantile of the honest officers' spread around the
+  prediction (``E exp(z sqrt(tau2))``; an officer slow on a tenth of its
+  ordinary dossiers has more ordinary slow events than its case mix predicts,
+  and a scheme on top of that must not flag them all); the cases are pooled in order of their cleanest group's share
   (:func:`~integrity_signals.detectors.combine.group_qvalues`). 409
   self-received dossiers where 12 are expected are flagged together; 180
   requests for documents where 67 are expected flag the officer, not each
@@ -29,6 +33,7 @@ all officers' tests and ``d`` the design effect. Two uses:
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
 from ..detectors.combine import bh_qvalues, group_qvalues
 from ..detectors.entity import BASELINE_PSEUDO
@@ -43,10 +48,13 @@ MAX_GROUP_ORDINARY_SHARE = 0.2
 _CLUSTER = np.array([s.test == "cluster" for s in SIGNALS])
 
 
-def ordinary_share(officer: EntityEvidence) -> tuple[np.ndarray, np.ndarray]:
+def ordinary_share(officer: EntityEvidence, spread: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """(share, q_officer): per officer and signal, the expected ordinary share of its events
-    (1 where it has none) and the BH q-value of its test."""
+    (1 where it has none) and the BH q-value of its test; ``spread`` > 0 takes the expected
+    count at that many standard deviations of the honest officers' dispersion above it."""
     observed, expected, design = officer.observed, officer.expected, officer.design
+    if spread and officer.tau2 is not None:
+        expected = expected * np.exp(spread * np.sqrt(np.maximum(officer.tau2, 0.0)))
     q = np.nan_to_num(bh_qvalues(officer.p.ravel()).reshape(officer.p.shape), nan=1.0)
     baseline = expected + BASELINE_PSEUDO * design
     ordinary = baseline + q * np.maximum(observed - baseline, 0.0)
@@ -74,7 +82,7 @@ def officer_posterior(officer: EntityEvidence, events: np.ndarray) -> np.ndarray
 
 def officer_route(officer: EntityEvidence, events: np.ndarray, fdr: float) -> np.ndarray:
     """Per case: its q-value as one of an officer's events of a pattern (1 where none)."""
-    share, q = ordinary_share(officer)
+    share, q = ordinary_share(officer, float(ndtri(1.0 - fdr)))
     eligible = ~_CLUSTER & (q <= fdr) & (share <= MAX_GROUP_ORDINARY_SHARE)
     best = _best(officer, events, np.where(eligible, share, 1.0))
     out = np.ones(len(best))
