@@ -39,6 +39,7 @@ from .features import CaseFeatures
 from .features.base import Codebook
 from .reasons import REASON_COLUMNS, case_reason_records
 from .scoring import LEVELS, build_evidence
+from .scoring.canonical import canonical_cases
 from .scoring.entities import codes_of
 from .scoring.reference import fit_reference
 from .scoring.tables import case_table, entity_table
@@ -137,7 +138,7 @@ class RiskModel(BaseEstimator):
             Statutory days, posted fees and sectors per procedure.
         """
         self._check_params()
-        cases = check_cases(data, context="RiskModel.fit")
+        cases = canonical_cases(check_cases(data, context="RiskModel.fit"))
         calendar = self.calendar if self.calendar is not None else WorkCalendar()
         self.features_ = CaseFeatures(calendar=calendar, catalog=catalog, shrinkage=self.shrinkage)
         features = self.features_.fit_transform(cases)
@@ -203,7 +204,7 @@ class RiskModel(BaseEstimator):
         cache = getattr(self, "_cache", None)
         if cache is not None and cache[0]() is cases:
             return cache[1]
-        evidence = build_evidence(self, cases)
+        evidence = build_evidence(self, canonical_cases(cases))
         self._cache = (weakref.ref(cases), evidence)
         return evidence
 
