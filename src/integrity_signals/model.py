@@ -38,6 +38,7 @@ from .detectors import DigitTest, IsolationDetector
 from .features import CaseFeatures
 from .features.base import Codebook
 from .reasons import REASON_COLUMNS, case_reason_records
+from .resolution import data_coverage
 from .scoring import LEVELS, build_evidence
 from .scoring.canonical import canonical_cases
 from .scoring.entities import codes_of
@@ -166,6 +167,7 @@ class RiskModel(BaseEstimator):
             )
             for s in SIGNALS
         }
+        self.coverage_ |= data_coverage(cases)
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
         self.feature_names_ = list(features.columns)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
+from ..resolution import mask_not_applicable
 from .base import CaseContext, CaseTransformer, FeatureSpec, feature_frame
 from .fees import FeeFeatures
 from .handlers import HandlerFeatures
@@ -80,7 +81,11 @@ class CaseFeatures(CaseTransformer):
         )
 
     def _context(self, X, as_of=None):
-        return super()._context(X, self.as_of if as_of is None else as_of)
+        ctx = super()._context(X, self.as_of if as_of is None else as_of)
+        # a column a unit or officer does not record (nearly empty, or one value on every row)
+        # is no evidence there: blanked before any family reads it
+        ctx.cases = mask_not_applicable(ctx.cases)
+        return ctx
 
     def fit(self, X, y=None):
         self._check_params()
