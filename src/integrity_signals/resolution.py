@@ -156,13 +156,17 @@ def time_resolution(cases: pd.DataFrame, column: str = "completed_at") -> pd.Dat
     return pd.DataFrame(rows, columns=cols)
 
 
-def real_times(cases: pd.DataFrame, column: str = "completed_at") -> np.ndarray:
+def real_times(
+    cases: pd.DataFrame, column: str = "completed_at", *, constant: bool = False
+) -> np.ndarray:
     """Per case: whether its ``column`` stamp carries a real time of day.
 
     False where the stamp is missing or at midnight, and for every stamp of an
     officer (else its unit, else the source: the finest with at least
-    :data:`MIN_VALUES` stamps) whose stamps are date only or at one constant
-    time.
+    :data:`MIN_VALUES` stamps) whose stamps are date only or, unless
+    ``constant``, at one constant time. (A constant time may be a real routine,
+    results returned at the 08:00 opening, so durations read it as it is; it
+    says nothing about work outside office hours.)
     """
     n = len(cases)
     if column not in cases.columns or n == 0:
@@ -170,7 +174,8 @@ def real_times(cases: pd.DataFrame, column: str = "completed_at") -> np.ndarray:
     minutes = _minutes(cases[column].to_numpy(dtype="datetime64[ns]"))
     stamps, _, top, _ = _group_stats(np.zeros(n, dtype=np.int64), minutes, 1)
     midnight_all = int(((minutes == 0)).sum())
-    real = np.full(n, _status(int(stamps[0]), midnight_all, int(top[0]), 0) == "times")
+    fine = ("times", "constant") if constant else ("times",)
+    real = np.full(n, _status(int(stamps[0]), midnight_all, int(top[0]), 0).startswith(fine))
     decided = np.zeros(n, dtype=bool)
     for level in _LEVELS:  # the finest level with enough stamps decides
         if level not in cases.columns:
@@ -180,7 +185,7 @@ def real_times(cases: pd.DataFrame, column: str = "completed_at") -> np.ndarray:
         count, midnight, top, minute = _group_stats(codes, minutes, len(ids))
         enough = count >= MIN_VALUES
         ok = np.array([
-            _status(int(a), int(b), int(c), int(d)) == "times"
+            _status(int(a), int(b), int(c), int(d)).startswith(fine)
             for a, b, c, d in zip(count, midnight, top, minute, strict=True)
         ], dtype=bool)  # fmt: skip
         here = ~decided & (codes >= 0) & enough[np.maximum(codes, 0)]

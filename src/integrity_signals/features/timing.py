@@ -254,16 +254,21 @@ class TimingFeatures(CaseTransformer):
             "ratio": duration / np.maximum(allowed, 0.5),
         }
 
-    def _real_times(self, ctx: CaseContext, column: str = "completed_at") -> np.ndarray:
+    def _real_times(
+        self, ctx: CaseContext, column: str = "completed_at", constant: bool = False
+    ) -> np.ndarray:
         """Per case: whether its ``column`` stamp has a real time of day (not at midnight, nor
-        from an officer or unit whose stamps are date only or constant; see
-        :mod:`~integrity_signals.resolution`)."""
-        return ctx.memo(("timing.real_times", column), lambda: real_times(ctx.cases, column))
+        from an officer or unit whose stamps are date only, or unless ``constant`` at one
+        constant time; see :mod:`~integrity_signals.resolution`)."""
+        return ctx.memo(
+            ("timing.real_times", column, constant),
+            lambda: real_times(ctx.cases, column, constant=constant),
+        )
 
     def _unsure(self, ctx: CaseContext, column: str) -> np.ndarray:
-        """Stamps without a real time of day where others (the batch's or the reference's) have
-        one: their time within the day is unknown, not midnight."""
-        real = self._real_times(ctx, column)
+        """Date-only stamps where others (the batch's or the reference's) have a time of day:
+        their time within the day is unknown, not midnight."""
+        real = self._real_times(ctx, column, constant=True)
         timed = real.any() or column in getattr(self, "reference_times_", ())
         return ~np.isnat(ctx.times(column)) & ~real & timed
 
@@ -348,7 +353,7 @@ class TimingFeatures(CaseTransformer):
         p, u, o = self.peers_.codes(ctx)
         n_p, n_u = len(self.peers_.procedures), len(self.peers_.units)
         self.reference_times_ = tuple(  # date columns whose stamps have real times somewhere
-            c for c in ("submitted_at", "completed_at") if self._real_times(ctx, c).any()
+            c for c in ("submitted_at", "completed_at") if self._real_times(ctx, c, True).any()
         )
         basic = self._basic(ctx)
         # durations whose time of day is unknown among timed ones stay out of the peers' reference
