@@ -173,7 +173,7 @@ def real_times(
         return np.zeros(n, dtype=bool)
     minutes = _minutes(cases[column].to_numpy(dtype="datetime64[ns]"))
     stamps, _, top, _ = _group_stats(np.zeros(n, dtype=np.int64), minutes, 1)
-    midnight_all = int(((minutes == 0)).sum())
+    midnight_all = int((minutes == 0).sum())
     fine = ("times", "constant") if constant else ("times",)
     real = np.full(n, _status(int(stamps[0]), midnight_all, int(top[0]), 0).startswith(fine))
     decided = np.zeros(n, dtype=bool)

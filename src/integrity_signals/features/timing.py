@@ -218,7 +218,10 @@ class TimingFeatures(CaseTransformer):
         # a stamp without a real time of day among stamps with times was made some time that
         # day: the fast test reads the longest duration it allows, the slow test the shortest
         upper, lower, age_lower = duration, duration, age
-        unsure_sub, unsure_comp = self._unsure(ctx, "submitted_at"), self._unsure(ctx, "completed_at")
+        unsure_sub, unsure_comp = (
+            self._unsure(ctx, "submitted_at"),
+            self._unsure(ctx, "completed_at"),
+        )
         if unsure_sub.any() or unsure_comp.any():
             (sub_lo, sub_hi), (comp_lo, comp_hi) = (
                 (np.where(unsure, start, clock), np.where(unsure, end, clock))
@@ -308,9 +311,7 @@ class TimingFeatures(CaseTransformer):
         s = g * _SHIFT + ctx.times("submitted_at").view(np.int64) // 10**9
         done = ctx.times("completed_at").view(np.int64) // 10**9
         # a completion at an unknown time of its day is ordered after that day's timed ones
-        done = np.where(
-            self._unsure(ctx, "completed_at"), (done // 86_400 + 1) * 86_400 - 1, done
-        )
+        done = np.where(self._unsure(ctx, "completed_at"), (done // 86_400 + 1) * 86_400 - 1, done)
         c = g * _SHIFT + np.where(pending, _SHIFT - 1, done)
         earlier_received = _count_less(s) - start
         earlier_completed = _count_less(c) - start
