@@ -311,7 +311,7 @@ class RiskModel(BaseEstimator):
             )
         return with_mismatch(out, found)
 
-    def explain(self, case_id, data=None, *, lang: str = "en", force: bool = False) -> pd.DataFrame:
+    def explain(self, case_id, data=None, *, lang: str = "en") -> pd.DataFrame:
         """All the evidence about one case, its own first (strongest first), then its officer's:
         code, kind ("case" or "officer"), feature, value, baseline, p_value, text.
 
@@ -326,7 +326,7 @@ class RiskModel(BaseEstimator):
                 )
             ev = cache[1]
         else:
-            ev, _ = self._checked(data, force)
+            ev = self._evidence(data)
         hits = np.flatnonzero(ev.cases["case_id"].to_numpy(dtype=object) == case_id)
         if hits.size == 0:
             raise KeyError(f"case_id {case_id!r} is not in the scored batch.")
@@ -368,15 +368,18 @@ class RiskModel(BaseEstimator):
         save_model(self, path)
 
     @classmethod
-    def load(cls, path) -> RiskModel:
+    def load(cls, path, *, sha256: str | None = None) -> RiskModel:
         """Read a model written by :meth:`save`, verifying its checksum and library versions.
 
+        ``sha256``: the file's expected SHA-256 (``integrity-signals model-info``,
+        ``sha256sum``), checked before anything is unpickled: pin the file you trust.
         Raises :class:`~integrity_signals.ModelFileError` on a missing, truncated,
-        tampered or incompatible file. Only load files from a trusted source.
+        tampered, incompatible or (with ``sha256``) other file. Only load files from a
+        trusted source: a joblib file can run code when loaded.
         """
         from .persistence import load_model
 
-        return load_model(path, cls)
+        return load_model(path, cls, sha256=sha256)
 
     def __getstate__(self):
         state = super().__getstate__()

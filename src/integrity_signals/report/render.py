@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ..atomic import replacing
 from ..exceptions import SchemaError
 from ..formatting import format_date, format_number
 from ..planning import plan_dossiers, plan_inspections
@@ -237,6 +238,6 @@ def write_report(path, model, data, **kwargs) -> Path:
     """
     html = render_report(model, data, **kwargs)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    with replacing(path) as tmp:  # never a half-written report under the final name
+        tmp.write_text(html, encoding="utf-8")
     return path
