@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .exceptions import SchemaError
+from .filetypes import sniff
 from .io import _check_headers, _may_hold_quotes, _sniff_delimiter, _sniff_encoding
 from .schema import CASE_SCHEMA, RejectReason
 from .validation import REJECT_COLUMNS, summarise, validate_table
@@ -90,7 +91,7 @@ def validate_csv_in_chunks(
 ) -> ChunkedValidation:
     """Validate a (possibly gzipped) CSV case file block by block (see the module notes)."""
     path = Path(path)
-    compression = "gzip" if path.suffix.lower() == ".gz" else None
+    compression = sniff(path).compression  # the content's, whatever the name says
     with pa.input_stream(str(path), compression=compression) as stream:
         head = stream.read(1 << 16)
     if not head.strip():

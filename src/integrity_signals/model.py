@@ -309,7 +309,7 @@ class RiskModel(BaseEstimator):
                 FlagRateWarning,
                 stacklevel=2,
             )
-        return with_mismatch(out, found)
+        return with_mismatch(out, found, lang)
 
     def explain(self, case_id, data=None, *, lang: str = "en") -> pd.DataFrame:
         """All the evidence about one case, its own first (strongest first), then its officer's:
@@ -354,7 +354,7 @@ class RiskModel(BaseEstimator):
             raise fail("score_entities", "level", f"one of {LEVELS}", level)
         lang = _check_lang(lang, "score_entities")
         ev, found = self._checked(data, force)
-        return with_mismatch(entity_table(ev, level, fdr=self.fdr, lang=lang), found)
+        return with_mismatch(entity_table(ev, level, fdr=self.fdr, lang=lang), found, lang)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
@@ -403,10 +403,10 @@ def _incompatible(found: list[dict]) -> IncompatibleBatchError:
     )
 
 
-def with_mismatch(table: pd.DataFrame, found: list[dict]) -> pd.DataFrame:
+def with_mismatch(table: pd.DataFrame, found: list[dict], lang: str = "en") -> pd.DataFrame:
     """``table`` with a ``model_mismatch`` column when the batch was scored despite differing."""
     if found:
-        table["model_mismatch"] = "; ".join(describe(d) for d in found)
+        table["model_mismatch"] = "; ".join(describe(d, lang) for d in found)
     return table
 
 

@@ -151,32 +151,80 @@ def rate_differences(model, officers) -> list[dict]:
     return out
 
 
-def describe(diff: dict) -> str:
-    """One difference in words (English; the command line has both languages)."""
+def describe(diff: dict, lang: str = "en") -> str:
+    """One difference in words, in English or Vietnamese (``lang="vi"``).
+
+    >>> describe({"code": "time_of_day", "column": "completed_at", "fit": "times",
+    ...           "batch": "date only"}, "vi")
+    'ngày trả kết quả chỉ có ngày, không có giờ (kỳ tham chiếu: có giờ)'
+    """
+    from ..formatting import format_number, format_percent
+    from ..vocabulary import column_label, signal_label
+
+    vi = lang == "vi"
     code = diff["code"]
+
+    def pct(x):
+        return format_percent(round(float(x), 2), lang)
+
+    def num(x):
+        return format_number(round(float(x)), lang)
+
+    if code in ("column_missing", "column_new", "column_coverage", "time_of_day"):
+        column = column_label(diff["column"], lang) if vi else diff["column"]
     if code == "column_missing":
-        return (
-            f"{diff['column']} is filled on {diff['fit']:.0%} of the reference rows and absent here"
-        )
+        if vi:
+            return f"không có cột {column} (kỳ tham chiếu: {pct(diff['fit'])} số dòng có)"
+        return f"{column} is filled on {pct(diff['fit'])} of the reference rows and absent here"
     if code == "column_new":
-        return f"{diff['column']} is filled here ({diff['batch']:.0%} of the rows), not in the reference"
+        if vi:
+            return f"có cột {column} ({pct(diff['batch'])} số dòng) mà kỳ tham chiếu không có"
+        return f"{column} is filled here ({pct(diff['batch'])} of the rows), not in the reference"
     if code == "column_coverage":
+        if vi:
+            return (
+                f"cột {column} có ở {pct(diff['batch'])} số dòng, kỳ tham chiếu {pct(diff['fit'])}"
+            )
         return (
-            f"{diff['column']} is filled on {diff['batch']:.0%} of the rows here against "
-            f"{diff['fit']:.0%} in the reference"
+            f"{column} is filled on {pct(diff['batch'])} of the rows here against "
+            f"{pct(diff['fit'])} in the reference"
         )
     if code == "time_of_day":
-        return f"{diff['column']} has {diff['batch']} here, {diff['fit']} in the reference"
+        if vi:
+            return f"{column} {_resolution_vi(diff['batch'])} (kỳ tham chiếu: {_resolution_vi(diff['fit'])})"
+        return f"{column} has {diff['batch']} here, {diff['fit']} in the reference"
     if code in ("unknown_units", "unknown_procedures"):
-        what = "units" if code == "unknown_units" else "procedures"
+        units = code == "unknown_units"
+        examples = ", ".join(diff["examples"])
+        if vi:
+            what = "đơn vị" if units else "thủ tục"
+            return (
+                f"{num(diff['n_unknown'])} trên {num(diff['n_batch'])} {what} của đợt này (ví dụ "
+                f"{examples}; {num(diff['n_cases'])} trên {num(diff['total'])} hồ sơ) không có "
+                "trong kỳ tham chiếu"
+            )
+        what = "units" if units else "procedures"
         return (
-            f"{diff['n_unknown']} of the batch's {diff['n_batch']} {what} (e.g. "
-            f"{', '.join(diff['examples'])}; {diff['n_cases']} of {diff['total']} dossiers) are "
-            "not in the reference"
+            f"{diff['n_unknown']} of the batch's {diff['n_batch']} {what} (e.g. {examples}; "
+            f"{diff['n_cases']} of {diff['total']} dossiers) are not in the reference"
         )
     if code == "event_rate":
+        label = signal_label(diff["signal"], lang)
+        if vi:
+            return (
+                f"{num(diff['observed'])} hồ sơ \u201c{label}\u201d trong khi mô hình dự kiến "
+                f"{num(diff['expected'])}"
+            )
         return (
-            f"{diff['observed']:.0f} events of '{diff['signal']}' where the model's rates predict "
-            f"{diff['expected']:.0f}"
+            f"{num(diff['observed'])} events of '{label}' where the model's rates predict "
+            f"{num(diff['expected'])}"
         )
     raise AssertionError(code)
+
+
+def _resolution_vi(status: str) -> str:
+    if status == "date only":
+        return "chỉ có ngày, không có giờ"
+    if status.startswith("constant time"):
+        return "luôn ghi cùng một giờ " + status.removeprefix("constant time ")
+    return {"times": "có giờ", "no values": "trống"}.get(status, status)
