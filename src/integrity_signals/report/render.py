@@ -15,7 +15,7 @@ from ..planning import plan_dossiers, plan_inspections
 from ..validation import REJECT_COLUMNS, CaseData, check_cases
 from .charts import charts_section
 from .dossiers import PER_OFFICER, case_anchors, choose_dossiers, dossiers_section, more_section
-from .html import Markup, join, page, tag
+from .html import Markup, join, page, paragraph, tag
 from .i18n import text_for
 from .plan import plan_section
 from .sections import coverage_section, entity_section, period_text, summary_section
@@ -209,6 +209,7 @@ def render_report(
     body = join(
         [
             nav,
+            _mismatch_note(flags, text),
             summary_section(batch, flags, officers, units, model, text, lang),
             coverage_section(model.coverage_, officers, text, lang),
             entity_section(officers, "handler_id", text, lang),
@@ -229,6 +230,13 @@ def render_report(
         running_head=f"{title} · {text['period']}: {period_text(cases, text, lang)}",
         page_label=text["page"],
     )
+
+
+def _mismatch_note(flags: pd.DataFrame, text) -> Markup:
+    """A batch scored despite differing from the model's fit says so at the top."""
+    if "model_mismatch" not in flags.columns or not len(flags):
+        return Markup("")
+    return paragraph(text["mismatch_note"] + str(flags["model_mismatch"].iloc[0]), class_="note")
 
 
 def write_report(path, model, data, **kwargs) -> Path:
