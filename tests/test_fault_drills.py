@@ -179,8 +179,11 @@ def test_a_file_larger_than_the_memory_allowed_is_refused_before_loading(job, tm
     code = main(["fit", str(job["cases"]), "--model", str(tmp_path / "m.joblib"),
                  "--max-memory", "1M"])  # fmt: skip
     assert code == EXIT_BAD_INPUT
-    code = main(["score", str(job["cases"]), "--model", str(job["model"]), "--out", str(out),
-                 "--max-memory", "lots"])  # fmt: skip
+    with pytest.raises(SystemExit) as exit_:  # argparse: --max-memory must be a size
+        main(["score", str(job["cases"]), "--model", str(job["model"]), "--out", str(out),
+              "--max-memory", "lots"])  # fmt: skip
+    code = exit_.value.code
+    assert "--max-memory: must be a size such as 4G" in capsys.readouterr().err
     assert code == EXIT_BAD_INPUT  # argparse: --max-memory must be a size
 
 
