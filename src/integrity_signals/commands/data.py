@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..formatting import format_number, format_percent
 from ..vocabulary import column_label, reject_label
 from ._shared import (
@@ -55,7 +57,7 @@ def _read_within_memory(args):
     from ..filetypes import sniff
     from ..resources import check_memory
 
-    if args.events is None:
+    if args.events is None and Path(args.file).is_file():  # a missing file: the reader says so
         try:
             check_memory(args.file, "read", args.max_memory)
         except IntegritySignalsError as exc:

@@ -200,7 +200,7 @@ TEXT = {
         "of_rows_read": "trên {n} dòng đã đọc",
         "coverage": "Phạm vi tín hiệu",
         "mismatch_note": (
-            "Đã chấm điểm với --force dù đợt hồ sơ này khác dữ liệu huấn luyện mô hình, nên "
+            "Đã buộc chấm điểm dù đợt hồ sơ này khác dữ liệu huấn luyện mô hình, nên "
             "các số liệu dưới đây đo cả sự khác biệt đó chứ không chỉ cán bộ: "
         ),
         "coverage_note": (
