@@ -26,7 +26,7 @@ OFF_HOURS = ("completed late in the evening", "completions outside office hours"
 
 @pytest.fixture(scope="module")
 def sim():
-    return isig.simulate(n_cases=8_000, random_state=0)
+    return isig.simulate(n_cases=5_000, n_units=3, random_state=0)
 
 
 def _quiet(fn, *args, **kwargs):
@@ -55,12 +55,12 @@ def test_resolution_per_source_unit_and_officer(sim):
     table = time_resolution(cases).set_index("entity")
     assert table.loc["", "status"] == "times" and table.loc["U001-CB02", "status"] == "date only"
     stamped = cases.copy()
-    one = stamped["handler_id"] == "U001-CB03"
+    one = stamped["handler_id"] == "U001-CB04"
     stamped.loc[one, "completed_at"] = stamped.loc[
         one, "completed_at"
     ].dt.normalize() + pd.Timedelta("23:59:00")
     table = time_resolution(stamped).set_index("entity")
-    assert table.loc["U001-CB03", "status"] == "constant time 23:59"
+    assert table.loc["U001-CB04", "status"] == "constant time 23:59"
     real = real_times(stamped)
     rest = (~one & ~cases["handler_id"].eq("U001-CB02") & cases["completed_at"].notna()).to_numpy()
     assert not real[one.to_numpy()].any() and real[rest].mean() > 0.99
@@ -75,7 +75,7 @@ def test_completions_without_a_time_of_day_flag_nobody_for_off_hours_work(sim, w
     hours", and 400 of 400 dossiers of a date-only file)."""
     officer = sim.cases["handler_id"].value_counts().index[5]
     cases = _date_only(sim.cases, [officer] if who == "one officer" else None)
-    model = _quiet(isig.RiskModel(random_state=0).fit, cases, catalog=sim.catalog)
+    model = _quiet(isig.RiskModel(random_state=0, n_estimators=30).fit, cases, catalog=sim.catalog)
     flags = _quiet(model.score, cases)
     officers = _quiet(model.score_entities, cases)
     assert _off_hours_reasons(flags, officers) == 0 or who == "one officer"
@@ -95,7 +95,7 @@ def test_an_honest_officer_with_date_only_stamps_is_not_flagged_for_speed_or_que
     honest = set(et.loc[~et["corrupt"], "handler_id"])
     officer = next(h for h in sim.cases["handler_id"].value_counts().index if h in honest)
     cases = _date_only(sim.cases, [officer])
-    model = _quiet(isig.RiskModel(random_state=0).fit, cases, catalog=sim.catalog)
+    model = _quiet(isig.RiskModel(random_state=0, n_estimators=30).fit, cases, catalog=sim.catalog)
     row = _quiet(model.score_entities, cases).set_index("handler_id").loc[officer]
     assert not row["flagged"] and row["reasons"] == ""
 
@@ -103,7 +103,9 @@ def test_an_honest_officer_with_date_only_stamps_is_not_flagged_for_speed_or_que
 def test_a_date_only_file_scored_with_a_timed_model_is_refused_then_flags_nobody_for_hours(
     sim, tmp_path
 ):
-    model = _quiet(isig.RiskModel(random_state=0).fit, sim.cases, catalog=sim.catalog)
+    model = _quiet(
+        isig.RiskModel(random_state=0, n_estimators=30).fit, sim.cases, catalog=sim.catalog
+    )
     batch = _date_only(sim.cases.tail(400))
     with pytest.raises(isig.IncompatibleBatchError, match="completed_at has date only here"):
         model.score(batch)
@@ -129,7 +131,7 @@ def test_columns_a_unit_or_officer_does_not_record_are_not_applicable_there(sim)
     assert masked.loc[~unit, "supplement_requests"].notna().all()
     coverage = data_coverage(cases)
     assert "constant for 1 units (U001)" in coverage["not_applicable:supplement_requests"]
-    model = _quiet(isig.RiskModel(random_state=0).fit, cases, catalog=sim.catalog)
+    model = _quiet(isig.RiskModel(random_state=0, n_estimators=30).fit, cases, catalog=sim.catalog)
     officers = _quiet(model.score_entities, cases).set_index("handler_id")
     assert officers.loc["U002-CB04", "obs_repeat_pair"] == 0  # the placeholder is no broker
     assert np.isnan(model.features_.transform(cases).loc[unit, "timing__supplements_p"]).all()
@@ -192,15 +194,15 @@ def _holiday_free_calendar():
 def test_re_importing_the_reference_with_shifted_dates_flags_no_more(tmp_path):
     """Acceptance: re-importing the reference with its dates shifted flags no more dossiers (nor
     officers) than scoring the reference once; re-keyed, it warns about likely duplicates."""
-    sim = isig.simulate(n_cases=4_000, months=3, random_state=0)  # one fee schedule
-    model = _quiet(isig.RiskModel(random_state=0, calendar=_holiday_free_calendar()).fit,
+    sim = isig.simulate(n_cases=3_000, months=3, random_state=0)  # one fee schedule
+    model = _quiet(isig.RiskModel(random_state=0, n_estimators=30, calendar=_holiday_free_calendar()).fit,
                    sim.cases, catalog=sim.catalog)  # fmt: skip
     once = _quiet(model.score, sim.cases)
     officers_once = _quiet(model.score_entities, sim.cases)
     shifted = sim.cases.copy()
     for column in ("submitted_at", "due_at", "completed_at"):
         shifted[column] += pd.Timedelta(weeks=52)
-    with pytest.warns(ReferenceOverlapWarning, match="4000 of 4000 dossiers .* already in"):
+    with pytest.warns(ReferenceOverlapWarning, match="3000 of 3000 dossiers .* already in"):
         again = model.score(shifted)
     officers_again = _quiet(model.score_entities, shifted)
     assert again["flagged"].sum() <= once["flagged"].sum()
@@ -219,7 +221,7 @@ def _quiet_but(fn, *args, **kwargs):
 
 
 def test_the_cli_prints_the_overlap_warning(sim, tmp_path, capsys):
-    ref = sim.cases.head(3_000)
+    ref = sim.cases.head(2_000)
     path, model = tmp_path / "ref.csv", tmp_path / "m.joblib"
     ref.to_csv(path, index=False)
     assert main(["fit", str(path), "--model", str(model), "-q"]) == EXIT_OK
@@ -230,7 +232,7 @@ def test_the_cli_prints_the_overlap_warning(sim, tmp_path, capsys):
     shifted.to_csv(later, index=False)
     main(["score", str(later), "--model", str(model), "--out", str(tmp_path / "f.csv"), "--force"])
     err = capsys.readouterr().err
-    assert "3,000 of 3,000 dossiers of this batch are already in the model's reference" in err
+    assert "2,000 of 2,000 dossiers of this batch are already in the model's reference" in err
     main(["score", str(later), "--model", str(model), "--out", str(tmp_path / "f.csv"), "--force",
           "--lang", "vi"])  # fmt: skip
     assert "đã có trong dữ liệu tham chiếu của mô hình" in capsys.readouterr().err

@@ -68,7 +68,7 @@ def _variant(cases: pd.DataFrame, v: dict) -> pd.DataFrame:
     return out
 
 
-@examples(8)
+@examples(6)
 @given(variants)
 def test_scoring_the_same_dossiers_in_any_order_gives_identical_bytes(province, v):
     count_example("property: scored in another order")
@@ -80,7 +80,7 @@ def test_scoring_the_same_dossiers_in_any_order_gives_identical_bytes(province, 
     assert _tables(model, batch) == expected
 
 
-@examples(3)
+@examples(2)
 @given(variants)
 def test_fitting_on_the_same_dossiers_in_any_order_gives_identical_bytes(province, v):
     count_example("property: fitted in another order")
