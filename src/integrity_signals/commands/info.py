@@ -23,7 +23,7 @@ def model_info(args) -> int:
         ("info_file", f"{info['path']} ({format_number(info['bytes'], lang)} bytes)"),
         ("info_format", info["format"]),
         ("info_versions", versions),
-        ("info_fitted", f"{info['fitted_at']} UTC"),
+        ("info_fitted", f"{str(info['fitted_at']).removesuffix('+00:00')} UTC"),
         ("info_rows", format_number(info["training_rows"] or 0, lang)),
         ("info_columns", ", ".join(info["columns"])),
         ("info_catalog", info["catalog_sha256"] or say(lang, "info_no_catalog")),
