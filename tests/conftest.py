@@ -87,3 +87,15 @@ def report_job():
         }  # fmt: skip
     return {"model": model, "data": data, "flags": flags, "officers": officers, "plan": plan,
             "pages": pages}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- property and fuzz runs
+def pytest_terminal_summary(terminalreporter):
+    """The examples each property and fuzz test ran (tests/_fuzzing.py), for the CI log."""
+    from _fuzzing import EXAMPLE_COUNTS
+
+    if EXAMPLE_COUNTS:
+        terminalreporter.write_sep("-", "hypothesis examples run")
+        for name, n in sorted(EXAMPLE_COUNTS.items()):
+            terminalreporter.write_line(f"{name}: {n:,} examples")
+        terminalreporter.write_line(f"total: {sum(EXAMPLE_COUNTS.values()):,} examples")

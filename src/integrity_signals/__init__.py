@@ -9,10 +9,12 @@ from .estimation import ProblemRateEstimate, estimate_problem_rate
 from .eventlog import EventLogData, read_event_log
 from .events import EventLogSpec, cases_from_events, load_preset
 from .exceptions import (
+    IncompatibleBatchError,
     IntegritySignalsError,
     IntegritySignalsWarning,
     ModelFileError,
     ParameterError,
+    PseudonymKeyError,
     SchemaError,
 )
 from .features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
@@ -35,11 +37,13 @@ __all__ = [
     "EventLogSpec",
     "FeeFeatures",
     "HandlerFeatures",
+    "IncompatibleBatchError",
     "IntegritySignalsError",
     "IntegritySignalsWarning",
     "ModelFileError",
     "ParameterError",
     "ProblemRateEstimate",
+    "PseudonymKeyError",
     "RejectReason",
     "RiskModel",
     "SchemaError",

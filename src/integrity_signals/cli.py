@@ -67,7 +67,41 @@ def _share(text: str) -> float:
     return value
 
 
+def _memory(text: str) -> int:
+    from .resources import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--max-memory ")) from None
+
+
 # --------------------------------------------------------------------------- option groups
+
+
+def _memory_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-memory",
+        type=_memory,
+        metavar="SIZE",
+        help="refuse a file whose job would need more memory (e.g. 4G, 500M, 60%%; "
+        "default 80%% of the memory available)",
+    )
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model-sha256",
+        metavar="HEX",
+        help="the model file's expected SHA-256 (from model-info or sha256sum): any other file "
+        "is refused before it is loaded",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="score a batch unlike the model's reference data anyway (the outputs then say how "
+        "it differs)",
+    )
 
 
 def _common(p: argparse.ArgumentParser, lang_help: str = "messages") -> None:
@@ -158,7 +192,7 @@ def _parser(sub, name: str, summary: str, description: str, example: str, status
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .commands import data, demo, inspection, scoring
+    from .commands import data, demo, info, inspection, scoring
 
     parser = argparse.ArgumentParser(
         prog="integrity-signals",
@@ -212,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--show", type=int, default=10, metavar="N", help="problems to print (default 10)"
     )
+    _memory_option(p)
     _common(p)
     p.set_defaults(handler=data.validate)
 
@@ -269,6 +304,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help=f"model file to write (default {scoring.DEFAULT_MODEL})",
     )
+    p.add_argument(
+        "--pseudonymize",
+        nargs="?",
+        const=True,
+        metavar="SOURCE",
+        help="keep applicant ids in the model only as keyed hashes (HMAC-SHA256); the secret is "
+        "read from env:NAME or file:PATH (default env:INTEGRITY_SIGNALS_KEY) and never saved",
+    )
+    _memory_option(p)
     _reader_options(p, "CASES")
     _common(p)
     p.set_defaults(handler=scoring.fit)
@@ -294,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="also rank these levels (officers, units)",
     )
     p.add_argument("--format", choices=FORMATS, help="output format (default: from --out)")
+    _model_options(p)
+    _memory_option(p)
     _reader_options(p, "CASES")
     _common(p)
     p.set_defaults(handler=scoring.score)
@@ -347,9 +393,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     _plan_options(p, budget_required=False)
     _seed_option(p)
+    _model_options(p)
+    _memory_option(p)
     _reader_options(p, "CASES")
     _common(p, "messages and the report")
     p.set_defaults(handler=inspection.report)
+
+    # ---- model-info
+    p = _parser(
+        sub,
+        "model-info",
+        "what a model file holds: versions, fit date, rows, columns, ids, SHA-256",
+        "Show a model file's metadata without loading it (nothing in it runs): its format and "
+        "library versions, when it was fitted and on how many cases, the input columns, the "
+        "catalog's hash, whether it holds applicant ids raw (personal data) or as keyed "
+        "hashes, and the file's SHA-256 to pin with score --model-sha256.",
+        "integrity-signals model-info models/province-2025.joblib",
+        "exit status: 0 ok, 2 not a readable model file",
+    )
+    p.add_argument("file", metavar="FILE", help="model file from fit")
+    p.add_argument("--json", action="store_true", help="print the facts as JSON")
+    _common(p)
+    p.set_defaults(handler=info.model_info)
     return parser
 
 

@@ -10,10 +10,12 @@ map.toml``, ``--random-share 0``) and in the user's language.
 from __future__ import annotations
 
 __all__ = [
+    "IncompatibleBatchError",
     "IntegritySignalsError",
     "IntegritySignalsWarning",
     "ModelFileError",
     "ParameterError",
+    "PseudonymKeyError",
     "SchemaError",
 ]
 
@@ -63,6 +65,15 @@ class ParameterError(IntegritySignalsError, ValueError):
 
 class ModelFileError(IntegritySignalsError):
     """A saved model file that cannot be used (missing, truncated, tampered, incompatible)."""
+
+
+class IncompatibleBatchError(SchemaError):
+    """A batch unlike the data the model was fitted on (columns, coverage, units and
+    procedures, or event rates far outside the fit): ``params["differences"]`` lists them."""
+
+
+class PseudonymKeyError(IntegritySignalsError):
+    """The pseudonym secret is missing, too short, or not the one the model was fitted with."""
 
 
 class IntegritySignalsWarning(UserWarning):

@@ -8,7 +8,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["FORMATS", "neutralise_formulas", "write_table"]
+from .atomic import replacing
+
+__all__ = ["FORMATS", "neutralise_formulas", "write_table", "write_to"]
 
 FORMATS = ("csv", "parquet", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,10 +51,21 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
 
 
 def write_table(df: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
-    """Write ``df`` as CSV (UTF-8 with BOM, formulas neutralised), Parquet or JSON records."""
+    """Write ``df`` as CSV (UTF-8 with BOM, formulas neutralised), Parquet or JSON records.
+
+    The file is written beside ``path`` and renamed over it at the end: a failure (a full
+    disk, Ctrl-C, a killed process) never leaves a half-written file under ``path``
+    (:mod:`~integrity_signals.atomic`).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fmt = format_of(path, fmt)
+    with replacing(path) as tmp:  # a failure leaves the previous file as it was
+        write_to(df, tmp, fmt)
+    return path
+
+
+def write_to(df: pd.DataFrame, path: Path, fmt: str) -> None:
+    """Write ``df`` to ``path`` in ``fmt`` (no temporary file: see :func:`write_table`)."""
     if fmt == "parquet":
         df.to_parquet(path, index=False)
     elif fmt == "json":
@@ -62,4 +75,3 @@ def write_table(df: pd.DataFrame, path: str | Path, fmt: str | None = None) -> P
         with open(path, "wb") as fh:
             fh.write("\ufeff".encode())  # so that Excel reads Vietnamese text as UTF-8
             pacsv.write_csv(table, fh)
-    return path

@@ -150,5 +150,7 @@ def first_undecodable(path: str | Path, codec: str, compression: str | None = No
             except UnicodeDecodeError as exc:
                 good = block[: exc.start]
                 return line + good.count(b"\n"), block[exc.start]
+            except UnicodeError:  # UTF-16 without its mark: the first bytes are the problem
+                return line, block[0]
             line += text.count("\n")
     return None

@@ -363,9 +363,16 @@ def _read_csv(
         ) from None
     try:
         text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-    except UnicodeDecodeError:
+    except UnicodeError:  # UTF-16 without its mark raises the parent class
         raise _decode_error(path, codec, compression) from None
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    body = text.lstrip("\ufeff")
+    if not body.strip():  # a byte-order mark and nothing else
+        raise SchemaError(
+            f"{path.name}: the file is empty; a header row is needed.",
+            code="empty_file",
+            params={"path": str(path)},
+        )
+    first_line = body.splitlines()[0]
     delimiter = delimiter or _sniff_delimiter(first_line)
     header = [
         unicodedata.normalize("NFC", h.strip())
@@ -413,7 +420,7 @@ def _read_csv(
         if bad_rows:  # line numbers are only known when reading on one thread
             bad_rows.clear()
             table = read(False, collect)
-    except UnicodeDecodeError:  # Arrow decodes other encodings than UTF-8 with Python's codecs
+    except UnicodeError:  # Arrow decodes other encodings than UTF-8 with Python's codecs
         raise _decode_error(path, codec, compression) from None
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc):

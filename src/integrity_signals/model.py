@@ -35,11 +35,17 @@ from sklearn.base import BaseEstimator
 from .calendar import WorkCalendar
 from .checks import check_bool, check_int, check_is_fitted, check_real, fail
 from .detectors import DigitTest, IsolationDetector
+from .exceptions import IncompatibleBatchError, IntegritySignalsWarning
 from .features import CaseFeatures
 from .features.base import Codebook
+from .pseudonyms import DEFAULT_SOURCE, Pseudonymizer, key_source
 from .reasons import REASON_COLUMNS, case_reason_records
+from .resolution import data_coverage
 from .scoring import LEVELS, build_evidence
+from .scoring.canonical import canonical_cases
+from .scoring.compatibility import batch_profile, describe, differences, rate_differences
 from .scoring.entities import codes_of
+from .scoring.overlap import CaseIndex
 from .scoring.reference import fit_reference
 from .scoring.tables import case_table, entity_table
 from .signals import LANGS, SIGNALS
@@ -81,6 +87,13 @@ class RiskModel(BaseEstimator):
     random_state : int or None, default None
     n_jobs : int, default 2
         Threads for the isolation forest's scoring.
+    pseudonymize : bool, "env:NAME" or "file:PATH", default False
+        Keep applicant ids (and case ids) in the model only as keyed hashes,
+        HMAC-SHA256 with a secret read from the environment variable ``NAME``
+        (``True``: ``INTEGRITY_SIGNALS_KEY``) or the file ``PATH``; the secret is
+        never stored. Scoring then needs the same secret
+        (:class:`~integrity_signals.PseudonymKeyError` otherwise). See
+        :mod:`~integrity_signals.pseudonyms`.
 
     Examples
     --------
@@ -97,7 +110,7 @@ class RiskModel(BaseEstimator):
         event_alpha: float = 0.05, shrinkage: float = 20.0, use_isolation_forest: bool = True,
         n_estimators: int = 100, max_fit_rows: int = 25_600, min_digit_sample: int = 100,
         max_flag_share: float = 0.05, reason_share: float = 0.05,
-        random_state: int | None = None, n_jobs: int = 2,
+        random_state: int | None = None, n_jobs: int = 2, pseudonymize=False,
     ):  # fmt: skip
         self.calendar = calendar
         self.fdr = fdr
@@ -111,6 +124,7 @@ class RiskModel(BaseEstimator):
         self.reason_share = reason_share
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.pseudonymize = pseudonymize
 
     def _check_params(self) -> None:
         me = "RiskModel"
@@ -123,6 +137,7 @@ class RiskModel(BaseEstimator):
         check_int(me, "random_state", self.random_state, low=0, optional=True)
         if self.calendar is not None and not isinstance(self.calendar, WorkCalendar):
             raise fail(me, "calendar", "a WorkCalendar or None", self.calendar)
+        key_source(self.pseudonymize)
 
     # ------------------------------------------------------------------ fit
     def fit(self, data, y=None, *, catalog=None) -> RiskModel:
@@ -137,10 +152,12 @@ class RiskModel(BaseEstimator):
             Statutory days, posted fees and sectors per procedure.
         """
         self._check_params()
-        cases = check_cases(data, context="RiskModel.fit")
+        cases = canonical_cases(check_cases(data, context="RiskModel.fit"))
+        private = self._private(cases, fitting=True)  # pseudonymised ids, when asked for
         calendar = self.calendar if self.calendar is not None else WorkCalendar()
         self.features_ = CaseFeatures(calendar=calendar, catalog=catalog, shrinkage=self.shrinkage)
-        features = self.features_.fit_transform(cases)
+        features = self.features_.fit_transform(private)
+        self.reference_cases_ = CaseIndex(private)  # the overlap guard's record of dossiers
         self.procedures_, self.units_, self.officers_ = (
             Codebook(cases[c]) for c in ("procedure_id", "unit_id", "handler_id")
         )
@@ -165,6 +182,8 @@ class RiskModel(BaseEstimator):
             )
             for s in SIGNALS
         }
+        self.coverage_ |= data_coverage(cases)
+        self.profile_ = batch_profile(cases)
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
         self.feature_names_ = list(features.columns)
@@ -184,6 +203,21 @@ class RiskModel(BaseEstimator):
             )
         )
 
+    def _private(self, cases: pd.DataFrame, *, fitting: bool = False) -> pd.DataFrame:
+        """The cases as the model sees them: with applicant and case ids pseudonymised when the
+        model was (or is being) fitted with ``pseudonymize`` (the secret checked)."""
+        if fitting:
+            source = key_source(self.pseudonymize)
+            keyer = Pseudonymizer(source) if source is not None else None
+            self.key_check_ = None if keyer is None else keyer.check
+            return cases if keyer is None else keyer.apply(cases)
+        check = getattr(self, "key_check_", None)
+        if check is None:
+            return cases
+        keyer = Pseudonymizer(key_source(self.pseudonymize) or DEFAULT_SOURCE)
+        keyer.verify(check)
+        return keyer.apply(cases)
+
     def _missing_state(self) -> list[str]:
         """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
         needed = ("features_", "tails_", "entity_tests_", "records_", "digits_", "coverage_")
@@ -197,18 +231,43 @@ class RiskModel(BaseEstimator):
         return missing
 
     def _evidence(self, data):
-        """The batch's evidence (cached for the frame scored last)."""
+        """The batch's evidence (cached for the frame scored last), however it differs from
+        the fit."""
+        return self._checked(data, force=True, quiet=True)[0]
+
+    def _checked(self, data, force: bool = False, quiet: bool = False):
+        """The batch's evidence and how the batch differs from the fit
+        (:mod:`~integrity_signals.scoring.compatibility`): refused unless ``force``."""
         check_is_fitted(self, "features_", msg=_NOT_FITTED)
         cases = check_cases(data, context="RiskModel.score")
         cache = getattr(self, "_cache", None)
         if cache is not None and cache[0]() is cases:
-            return cache[1]
-        evidence = build_evidence(self, cases)
-        self._cache = (weakref.ref(cases), evidence)
-        return evidence
+            evidence, found = cache[1], cache[2]
+        else:
+            ordered = canonical_cases(cases)
+            found = differences(self, ordered, self._groups(ordered))
+            if found and not force:  # refused before the work
+                raise _incompatible(found)
+            evidence = build_evidence(self, ordered)
+            found = found + rate_differences(self, evidence.officers)
+            self._cache = (weakref.ref(cases), evidence, found)
+        if found and not force:
+            raise _incompatible(found)
+        if found and not quiet:
+            warnings.warn(
+                IntegritySignalsWarning(
+                    "Scored with force=True although the batch differs from the model's fit: "
+                    + "; ".join(describe(d) for d in found)
+                    + ". The outputs carry this in their model_mismatch column.",
+                    code="forced_mismatch",
+                    params={"differences": found},
+                ),
+                stacklevel=3,
+            )
+        return evidence, found
 
     # ------------------------------------------------------------------ cases
-    def score(self, data, *, lang: str = "en") -> pd.DataFrame:
+    def score(self, data, *, lang: str = "en", force: bool = False) -> pd.DataFrame:
         """Risk of every case, riskiest first.
 
         Returns
@@ -225,9 +284,16 @@ class RiskModel(BaseEstimator):
             evidence (the order among equal risks); ``reasons`` holds up to three
             sentences in ``lang`` ("en" or "vi") for the flagged cases and the
             riskiest ``reason_share`` (:meth:`explain` gives any case's evidence).
+
+        Raises
+        ------
+        IncompatibleBatchError
+            When the batch is unlike the data the model was fitted on (see
+            :mod:`~integrity_signals.scoring.compatibility`). With ``force=True``
+            it is scored anyway, and a ``model_mismatch`` column says how it differs.
         """
         lang = _check_lang(lang, "score")
-        ev = self._evidence(data)
+        ev, found = self._checked(data, force)
         out = case_table(
             ev, fdr=self.fdr, reason_share=self.reason_share, event_alpha=self.event_alpha,
             lang=lang,
@@ -243,7 +309,7 @@ class RiskModel(BaseEstimator):
                 FlagRateWarning,
                 stacklevel=2,
             )
-        return out
+        return with_mismatch(out, found, lang)
 
     def explain(self, case_id, data=None, *, lang: str = "en") -> pd.DataFrame:
         """All the evidence about one case, its own first (strongest first), then its officer's:
@@ -270,7 +336,9 @@ class RiskModel(BaseEstimator):
         return records.reset_index(drop=True)[REASON_COLUMNS]
 
     # ------------------------------------------------------------------ entities
-    def score_entities(self, data, level: str = "handler_id", *, lang: str = "en") -> pd.DataFrame:
+    def score_entities(
+        self, data, level: str = "handler_id", *, lang: str = "en", force: bool = False
+    ) -> pd.DataFrame:
         """Risk of every officer (``level="handler_id"``) or unit (``"unit_id"``), riskiest first.
 
         Returns
@@ -280,12 +348,13 @@ class RiskModel(BaseEstimator):
             money_at_stake, reasons`` (+ ``unit_id`` for officers), then for every
             signal ``obs_<signal>``, ``exp_<signal>`` (under the entity's own
             baseline) and ``shift_<signal>`` (the entity's habit, probit units), and
-            the digit tests.
+            the digit tests. ``force`` as in :meth:`score`.
         """
         if level not in LEVELS:
             raise fail("score_entities", "level", f"one of {LEVELS}", level)
         lang = _check_lang(lang, "score_entities")
-        return entity_table(self._evidence(data), level, fdr=self.fdr, lang=lang)
+        ev, found = self._checked(data, force)
+        return with_mismatch(entity_table(ev, level, fdr=self.fdr, lang=lang), found, lang)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
@@ -299,15 +368,18 @@ class RiskModel(BaseEstimator):
         save_model(self, path)
 
     @classmethod
-    def load(cls, path) -> RiskModel:
+    def load(cls, path, *, sha256: str | None = None) -> RiskModel:
         """Read a model written by :meth:`save`, verifying its checksum and library versions.
 
+        ``sha256``: the file's expected SHA-256 (``integrity-signals model-info``,
+        ``sha256sum``), checked before anything is unpickled: pin the file you trust.
         Raises :class:`~integrity_signals.ModelFileError` on a missing, truncated,
-        tampered or incompatible file. Only load files from a trusted source.
+        tampered, incompatible or (with ``sha256``) other file. Only load files from a
+        trusted source: a joblib file can run code when loaded.
         """
         from .persistence import load_model
 
-        return load_model(path, cls)
+        return load_model(path, cls, sha256=sha256)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -318,6 +390,24 @@ class RiskModel(BaseEstimator):
 _NOT_FITTED = (
     "This %(name)s instance is not fitted yet. Call 'fit' with reference cases before scoring."
 )
+
+
+def _incompatible(found: list[dict]) -> IncompatibleBatchError:
+    return IncompatibleBatchError(
+        "This batch is not like the data the model was fitted on: "
+        + "; ".join(describe(d) for d in found)
+        + ". Its scores would measure the difference, not the officers: fit a model on data like "
+        "this batch, or pass force=True to score it anyway (the outputs then say how it differs).",
+        code="incompatible_batch",
+        params={"differences": found},
+    )
+
+
+def with_mismatch(table: pd.DataFrame, found: list[dict], lang: str = "en") -> pd.DataFrame:
+    """``table`` with a ``model_mismatch`` column when the batch was scored despite differing."""
+    if found:
+        table["model_mismatch"] = "; ".join(describe(d, lang) for d in found)
+    return table
 
 
 def _check_lang(lang, method: str) -> str:

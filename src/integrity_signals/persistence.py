@@ -25,9 +25,19 @@ import pandas as pd
 import sklearn
 
 from . import __version__
+from .atomic import replacing
 from .exceptions import ModelFileError
 
-__all__ = ["FORMAT", "load_model", "read_envelope", "save_model"]
+__all__ = [
+    "FORMAT",
+    "applicant_ids",
+    "check_sha256",
+    "file_sha256",
+    "load_model",
+    "model_info",
+    "read_envelope",
+    "save_model",
+]
 
 FORMAT = "integrity_signals.model/4"  # 2: the reference record (0.2.0); 3: sector shares (0.3.0); 4: shift and cluster tests, signal registry (0.4.0)
 
@@ -57,6 +67,7 @@ def save_model(model, path) -> Path:
         "training_rows": int(model.n_reference_),
         "feature_names": list(model.feature_names_),
         "params": {k: repr(v) for k, v in model.get_params().items()},
+        "applicant_ids": applicant_ids(model),
     }
     record = {
         "format": FORMAT,
@@ -64,10 +75,71 @@ def save_model(model, path) -> Path:
         "sha256": hashlib.sha256(payload).hexdigest(),
         "payload": payload,
     }
-    tmp = path.with_name(path.name + ".tmp")
-    joblib.dump(record, tmp, compress=3)
-    tmp.replace(path)  # never leave a half-written model under the real name
+    with replacing(path) as tmp:  # never a half-written model under the real name
+        joblib.dump(record, tmp, compress=3)
     return path
+
+
+def applicant_ids(model) -> str:
+    """How a model holds applicant ids: ``"pseudonymised"`` (keyed HMAC-SHA256 hashes),
+    ``"raw"`` (as in the data: personal data) or ``"none"`` (no applicant column)."""
+    if getattr(model, "key_check_", None) is not None:
+        return "pseudonymised"
+    handlers = getattr(getattr(model, "features_", None), "handlers_", None)
+    return "raw" if getattr(handlers, "applicants_", None) is not None else "none"
+
+
+def file_sha256(path) -> str:
+    """The SHA-256 of a file's bytes (what ``sha256sum`` prints)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_sha256(path, expected: str) -> None:
+    """Refuse a model file whose SHA-256 is not ``expected`` (before anything is unpickled)."""
+    wanted = str(expected).strip().lower()
+    if len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted):
+        raise ModelFileError(
+            f"The expected SHA-256 {expected!r} is not 64 hexadecimal digits; copy it from "
+            "`integrity-signals model-info` or `sha256sum`.",
+            code="bad_sha256",
+            params={"expected": str(expected)},
+        )
+    found = file_sha256(path)
+    if found != wanted:
+        raise ModelFileError(
+            f"Model file {str(path)!r} has SHA-256 {found}, not the expected {wanted}: it is "
+            "another file than the one you pinned (replaced, refitted or tampered with). It was "
+            "not loaded.",
+            code="sha256_mismatch",
+            params={"path": str(path), "found": found, "expected": wanted},
+        )
+
+
+def model_info(path) -> dict:
+    """What a model file says about itself, without unpickling the model: format, versions, fit
+    date, reference rows, input columns, catalog hash, how it holds applicant ids, the file's
+    size and SHA-256."""
+    record = _read(path)
+    env = record["envelope"]
+    ids = env.get("applicant_ids", "unknown (saved before 0.4.1)")
+    return {
+        "path": str(path),
+        "format": record["format"],
+        "versions": dict(env.get("versions", {})),
+        "fitted_at": env.get("fitted_at"),
+        "training_rows": env.get("training_rows"),
+        "columns": list(env.get("schema", [])),
+        "catalog_sha256": env.get("catalog_sha256"),
+        "applicant_ids": ids,
+        "personal_data": ids != "pseudonymised" and ids != "none",
+        "bytes": Path(path).stat().st_size,
+        "sha256": file_sha256(path),
+        "payload_sha256": record.get("sha256"),
+    }
 
 
 def _read(path) -> dict:
@@ -93,7 +165,11 @@ def read_envelope(path) -> dict:
     return _read(path)["envelope"]
 
 
-def load_model(path, cls, *, allow_version_mismatch: bool = False):
+def load_model(path, cls, *, allow_version_mismatch: bool = False, sha256: str | None = None):
+    if sha256 is not None:
+        if not Path(path).is_file():
+            raise ModelFileError(f"Model file {str(path)!r} does not exist.")
+        check_sha256(path, sha256)
     record = _read(path)
     payload = record.get("payload")
     if not isinstance(payload, bytes) or hashlib.sha256(payload).hexdigest() != record.get(

@@ -63,6 +63,8 @@ COLUMN_NAMES = {
         "valid_from": "valid from",
         # not a column: the catalog itself, which the comparisons with it need
         "catalog": "procedure catalog",
+        # not a column: real times of day in the date returned (not date-only or constant stamps)
+        "time_of_day": "time of day of the date returned",
     },
     "vi": {
         "case_id": "mã hồ sơ",
@@ -84,6 +86,7 @@ COLUMN_NAMES = {
         "name": "tên thủ tục",
         "valid_from": "hiệu lực từ",
         "catalog": "danh mục thủ tục",
+        "time_of_day": "giờ trong ngày trả kết quả",
     },
 }
 

@@ -183,12 +183,13 @@ def output_format(path, fmt: str | None, lang: str = "en") -> str:
     return format_of(path, fmt)
 
 
-def load_model(path, progress, lang: str = "en"):
-    """Load a saved RiskModel as one progress step (ModelFileError on a bad file)."""
+def load_model(path, progress, lang: str = "en", sha256: str | None = None):
+    """Load a saved RiskModel as one progress step (ModelFileError on a bad file, or on another
+    file than the pinned ``sha256``)."""
     from ..model import RiskModel
 
     with progress.step(say(lang, "loading model")) as step:
-        model = RiskModel.load(path)
+        model = RiskModel.load(path, sha256=sha256)
         when = f"{format_datetime(pd.Timestamp(model.fitted_at_), lang)} UTC"
         step.note(say(lang, "model_note", path=str(path), when=when, n=model.n_reference_))
     return model
@@ -230,3 +231,12 @@ def as_text(value) -> str:
 
 def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def check_memory(args, path, job: str) -> None:
+    """Refuse, before reading, a case file whose ``job`` would need more than ``--max-memory``
+    (an event log's rows are events, not cases: not estimated)."""
+    from ..resources import check_memory as check
+
+    if getattr(args, "events", None) is None and Path(path).is_file():
+        check(path, job, getattr(args, "max_memory", None))

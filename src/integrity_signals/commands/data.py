@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..formatting import format_number, format_percent
-from ..vocabulary import reject_label
-from ._shared import EXIT_OK, EXIT_QUARANTINED, check_writable, is_event_log, read_input, sheet
-from .messages import reject_text, say
+from ..vocabulary import column_label, reject_label
+from ._shared import (
+    DEFAULT_TZ,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    check_writable,
+    is_event_log,
+    log,
+    read_input,
+    sheet,
+)
+from .messages import applicability_text, reject_text, resolution_text, say
 
 
 def print_summary(data, lang: str, show: int) -> None:
@@ -40,6 +51,52 @@ def print_summary(data, lang: str, show: int) -> None:
                       message=message))  # fmt: skip
 
 
+def _read_within_memory(args):
+    """The case file read whole, or a CSV larger than the memory allowed block by block."""
+    from ..exceptions import IntegritySignalsError
+    from ..filetypes import sniff
+    from ..resources import check_memory
+
+    if args.events is None and Path(args.file).is_file():  # a missing file: the reader says so
+        try:
+            check_memory(args.file, "read", args.max_memory)
+        except IntegritySignalsError as exc:
+            if exc.code != "memory_limit" or sniff(args.file).kind not in ("text", "gzip"):
+                raise
+            from ..chunked import validate_csv_in_chunks
+
+            log.info("%s", say(args.lang, "reading_in_chunks", path=str(args.file)))
+            return validate_csv_in_chunks(
+                args.file, args.columns, dayfirst=not args.monthfirst,
+                tz=args.tz or DEFAULT_TZ, encoding=args.encoding, delimiter=args.delimiter,
+            )  # fmt: skip
+    return read_input(args.file, args)
+
+
+def print_coverage(data, lang: str) -> None:
+    """What the data can carry: the time of day of the dates and the columns a unit or an
+    officer does not record (:mod:`~integrity_signals.resolution`)."""
+    from ..resolution import data_coverage
+
+    cases = getattr(data, "first_block", None)
+    if cases is None:
+        cases = data.cases
+    elif len(cases):
+        print(say(lang, "coverage_first_block", n=len(cases)))
+    if not len(cases):
+        return
+    for key, status in data_coverage(cases).items():
+        kind, _, column = key.partition(":")
+        if kind == "resolution":
+            print(say(lang, "resolution_line", column=column_label(column, lang),
+                      status=resolution_text(status, lang)))  # fmt: skip
+        elif kind == "not_applicable":
+            print(say(lang, "not_applicable_line", column=column_label(column, lang),
+                      status=applicability_text(status, lang)))  # fmt: skip
+        elif key == "signal:off_time":
+            print(say(lang, "off_hours_not_applicable"))
+
+
 def validate(args) -> int:
     from ..catalog import read_catalog
     from ..exceptions import SchemaError
@@ -58,9 +115,11 @@ def validate(args) -> int:
             sheet_name=sheet(args.sheet),
         )
     else:
-        data = read_input(args.file, args)
+        data = _read_within_memory(args)
     if not args.quiet:
         print_summary(data, args.lang, args.show)
+        if not args.catalog:
+            print_coverage(data, args.lang)
     if args.rejects:
         path = write_table(data.rejects, args.rejects)
         if not args.quiet:

@@ -11,6 +11,7 @@ from ._shared import (
     EXIT_OK,
     LEVEL_NAMES,
     as_text,
+    check_memory,
     check_writable,
     clip,
     load_model,
@@ -94,16 +95,16 @@ def plan(args) -> int:
     return EXIT_OK
 
 
-def assess(model, data, progress, *, budget, random_share, random_state, lang="en"):
+def assess(model, data, progress, *, budget, random_share, random_state, lang="en", force=False):
     """Flags, officers, units and a plan for one batch (the report's and the demo's tables)."""
     from ..planning import plan_inspections
 
     with progress.step(say(lang, "scoring cases")) as step:
-        flags = model.score(data, lang=lang)
+        flags = model.score(data, lang=lang, force=force)
         step.note(say(lang, "cases_flagged", n=len(flags), k=int(flags["flagged"].sum())))
     with progress.step(say(lang, "scoring officers and units")) as step:
-        officers = model.score_entities(data, level="handler_id", lang=lang)
-        units = model.score_entities(data, level="unit_id", lang=lang)
+        officers = model.score_entities(data, level="handler_id", lang=lang, force=force)
+        units = model.score_entities(data, level="unit_id", lang=lang, force=force)
         step.note(
             say(lang, "entities_flagged", k=int(officers["flagged"].sum()), n=len(officers),
                 ku=int(units["flagged"].sum()), nu=len(units))
@@ -124,7 +125,8 @@ def report(args) -> int:
     lang = args.lang
     check_writable("--out", args.out)
     progress = Progress(6, quiet=args.quiet, lang=lang)
-    model = load_model(args.model, progress, lang)
+    check_memory(args, args.cases, "score")
+    model = load_model(args.model, progress, lang, args.model_sha256)
     data = read_input_cases(args, progress)
     flags, officers, units, plan = assess(
         model,
@@ -134,6 +136,7 @@ def report(args) -> int:
         random_share=args.random_share,
         random_state=seed(args),
         lang=lang,
+        force=args.force,
     )
     with progress.step(say(lang, "writing report")) as step:
         path = write_report(

@@ -16,7 +16,15 @@ from pathlib import Path
 from ..formatting import format_number, format_value
 from ..vocabulary import column_label, reject_label
 
-__all__ = ["error_text", "reasons_text", "reject_text", "say", "warning_text"]
+__all__ = [
+    "applicability_text",
+    "error_text",
+    "reasons_text",
+    "reject_text",
+    "resolution_text",
+    "say",
+    "warning_text",
+]
 
 MESSAGES = {
     "en": {
@@ -132,6 +140,31 @@ MESSAGES = {
             "[case_attributes] tables name the event columns. Leave out one of the two."
         ),
         "catalog_with_events": "--catalog and --events exclude each other: a catalog is not a log.",
+        # reliability: what the data carries, model files, memory
+        "reading_in_chunks": "{path} is larger than the memory allowed: validated block by block",
+        "coverage_first_block": "what the data carries, read on the first {n} valid rows:",
+        "resolution_line": "time of day in {column}: {status}",
+        "not_applicable_line": "{column} not applicable (not recorded) {status}: not used there",
+        "off_hours_not_applicable": (
+            "no completion carries a real time of day: off-hours work is not assessed "
+            "(working-day and holiday completions still are)"
+        ),
+        "info_file": "file",
+        "info_format": "format",
+        "info_versions": "saved with",
+        "info_fitted": "fitted",
+        "info_rows": "reference cases",
+        "info_columns": "input columns",
+        "info_catalog": "catalog SHA-256",
+        "info_no_catalog": "(fitted without a catalog)",
+        "info_ids": "applicant ids",
+        "info_ids_hashed": "pseudonymised: keyed HMAC-SHA256 hashes only (scoring needs the secret)",
+        "info_ids_raw": "RAW: the file holds applicant ids as in the data (personal data; see --pseudonymize)",
+        "info_ids_none": "none (fitted without applicant ids)",
+        "info_ids_unknown": "unknown (saved by an older version): treat the file as personal data",
+        "info_sha256": "SHA-256",
+        "info_pin": "pin this file with: --model-sha256 {sha}",
+        "forced": "scored with --force although the batch differs from the model's fit: {what}",
     },
     "vi": {
         "error": "lỗi",
@@ -255,6 +288,30 @@ MESSAGES = {
         "catalog_with_events": (
             "Không dùng --catalog cùng với --events: danh mục thủ tục không phải nhật ký sự kiện."
         ),
+        "reading_in_chunks": "{path} lớn hơn bộ nhớ cho phép: kiểm tra lần lượt từng khối dòng",
+        "coverage_first_block": "dữ liệu thể hiện được gì, đọc trên {n} dòng hợp lệ đầu tiên:",
+        "resolution_line": "giờ trong {column}: {status}",
+        "not_applicable_line": "{column} không áp dụng (không được ghi) {status}: không dùng ở đó",
+        "off_hours_not_applicable": (
+            "không hồ sơ nào có giờ trả kết quả thật: không đánh giá việc làm ngoài giờ (vẫn "
+            "đánh giá hồ sơ trả vào ngày nghỉ, ngày lễ)"
+        ),
+        "info_file": "tệp",
+        "info_format": "định dạng",
+        "info_versions": "lưu bằng",
+        "info_fitted": "huấn luyện lúc",
+        "info_rows": "hồ sơ tham chiếu",
+        "info_columns": "các cột đầu vào",
+        "info_catalog": "SHA-256 của danh mục",
+        "info_no_catalog": "(huấn luyện không có danh mục)",
+        "info_ids": "mã người nộp",
+        "info_ids_hashed": "đã bí danh hóa: chỉ giữ giá trị băm HMAC-SHA256 có khóa (chấm điểm cần khóa bí mật)",
+        "info_ids_raw": "NGUYÊN GỐC: tệp giữ mã người nộp như trong dữ liệu (dữ liệu cá nhân; xem --pseudonymize)",
+        "info_ids_none": "không có (huấn luyện không có mã người nộp)",
+        "info_ids_unknown": "không rõ (lưu bằng phiên bản cũ): hãy coi tệp là dữ liệu cá nhân",
+        "info_sha256": "SHA-256",
+        "info_pin": "ghim tệp này bằng: --model-sha256 {sha}",
+        "forced": "đã chấm điểm với --force dù đợt hồ sơ khác dữ liệu huấn luyện mô hình: {what}",
     },
 }
 
@@ -487,6 +544,110 @@ _CLOSEST = {
 }
 
 
+#: Errors of the reliability guards, as the command line says them: (English, Vietnamese).
+_GUARDS = {
+    "incompatible_batch": (
+        "This batch is not like the data the model was fitted on: {differences}. Its scores would "
+        "measure the difference, not the officers. Fit a model on data like this batch "
+        "(integrity-signals fit), or pass --force to score it anyway (every output then says how "
+        "it differs).",
+        "Đợt hồ sơ này khác dữ liệu đã dùng để huấn luyện mô hình: {differences}. Điểm rủi ro "
+        "khi đó chỉ đo sự khác biệt ấy, không phải cán bộ. Hãy huấn luyện mô hình trên dữ liệu "
+        "giống đợt này (integrity-signals fit), hoặc dùng --force để vẫn chấm điểm (mọi tệp kết "
+        "quả sẽ ghi rõ sự khác biệt).",
+    ),
+    "key_missing": (
+        "The model keeps applicant ids only as keyed hashes and needs the secret it was fitted "
+        "with: {where_en} is {missing_en}. Set it (at least 16 characters) and run again.",
+        "Mô hình chỉ giữ mã người nộp dưới dạng băm có khóa và cần đúng khóa bí mật đã dùng khi "
+        "huấn luyện: {where_vi} {missing_vi}. Hãy đặt khóa (ít nhất 16 ký tự) rồi chạy lại.",
+    ),
+    "key_short": (
+        "The pseudonym secret from {source} is {length} bytes long; use at least {minimum} random "
+        "bytes (e.g. openssl rand -hex 32).",
+        "Khóa bí mật lấy từ {source} chỉ dài {length} byte; hãy dùng ít nhất {minimum} byte ngẫu "
+        "nhiên (ví dụ openssl rand -hex 32).",
+    ),
+    "key_wrong": (
+        "The pseudonym secret from {source} is not the one this model was fitted with: its "
+        "applicants would match nobody in the model's record. Give the secret used at fit time, "
+        "or fit the model again with this one.",
+        "Khóa bí mật lấy từ {source} không phải khóa đã dùng khi huấn luyện mô hình này: người "
+        "nộp sẽ không khớp với ai trong dữ liệu tham chiếu. Hãy dùng đúng khóa lúc huấn luyện, "
+        "hoặc huấn luyện lại mô hình với khóa này.",
+    ),
+    "sha256_mismatch": (
+        "The model file {path} has SHA-256 {found}, not the {expected} given with --model-sha256: "
+        "it is another file than the one you pinned (replaced, refitted or tampered with). It "
+        "was not loaded.",
+        "Tệp mô hình {path} có SHA-256 {found}, không phải {expected} như --model-sha256: đây là "
+        "một tệp khác với tệp đã ghim (bị thay, huấn luyện lại hoặc bị sửa). Tệp không được nạp.",
+    ),
+    "bad_sha256": (
+        "--model-sha256 {expected} is not 64 hexadecimal digits; copy it from integrity-signals "
+        "model-info or sha256sum.",
+        "--model-sha256 {expected} không phải 64 chữ số thập lục phân; hãy chép từ "
+        "integrity-signals model-info hoặc sha256sum.",
+    ),
+    "memory_limit": (
+        "{name} holds about {rows} rows: {job} would need about {need} of memory, more than the "
+        "{limit} allowed (--max-memory, default 80% of the memory available). Split the file by "
+        "period or unit, use a larger machine, or raise --max-memory.",
+        "{name} có khoảng {rows} dòng: {job} cần khoảng {need} bộ nhớ, nhiều hơn mức {limit} cho "
+        "phép (--max-memory, mặc định 80% bộ nhớ còn trống). Hãy chia tệp theo kỳ hoặc đơn vị, "
+        "dùng máy lớn hơn, hoặc tăng --max-memory.",
+    ),
+}
+_WRITE_FAILED = {
+    "full": ("the disk is full", "ổ đĩa đã đầy"),
+    "readonly": ("the folder is read-only or not yours", "thư mục chỉ cho đọc hoặc không thuộc quyền của bạn"),
+    "other": ("the write failed", "ghi tệp bị lỗi"),
+}  # fmt: skip
+
+
+def _gb(n: int, lang: str) -> str:
+    return f"{format_value(round(n / 2**30, 1), lang)} GB"
+
+
+def _guard_text(code: str, p: dict, lang: str) -> str:
+    """The reliability guards' errors (see :data:`_GUARDS`)."""
+    vi = lang == "vi"
+    if code == "write_failed":
+        why = _WRITE_FAILED[p["why"]][vi]
+        if vi:
+            return (
+                f"Không ghi được {p['path']}: {why} ({p['detail']}) tại thư mục {p['folder']}. "
+                "Không có tệp nào bị ghi dở; hãy giải phóng dung lượng hoặc chọn thư mục khác."
+            )
+        return (
+            f"Cannot write {p['path']}: {why} ({p['detail']}) in the folder {p['folder']}. "
+            "Nothing was left half-written; free some space or choose another folder."
+        )
+    p = dict(p)
+    if code == "incompatible_batch":
+        from ..scoring.compatibility import describe
+
+        p["differences"] = "; ".join(describe(d, lang) for d in p["differences"])
+    if code == "key_missing":
+        env = p.get("kind") == "env"
+        p["where_en"] = (
+            f"the environment variable {p['where']}" if env else f"the file {p['where']}"
+        )
+        p["where_vi"] = f"biến môi trường {p['where']}" if env else f"tệp {p['where']}"
+        p["missing_en"] = "empty or not set" if env else "missing or unreadable"
+        p["missing_vi"] = "trống hoặc chưa đặt" if env else "không có hoặc không đọc được"
+    if code == "memory_limit":
+        p["name"] = _name(p["path"])
+        p["rows"] = format_number(p["rows"], lang)
+        p["need"], p["limit"] = _gb(p["need"], lang), _gb(p["limit"], lang)
+        p["job"] = (
+            {"read": "đọc", "fit": "huấn luyện", "score": "chấm điểm"}.get(p["job"], p["job"])
+            if vi
+            else p["job"]
+        )
+    return _GUARDS[code][vi].format(**p)
+
+
 def error_text(exc, lang: str = "en", options: dict | None = None) -> str:
     """An error as the command line says it: in its terms, in ``lang``, on one line.
 
@@ -503,6 +664,8 @@ def error_text(exc, lang: str = "en", options: dict | None = None) -> str:
         return say(
             lang, "not_writable", option=p["option"], path=p["path"], folder=p["folder"], why=why
         )
+    if code in _GUARDS or code == "write_failed":
+        return _guard_text(code, p, lang)
     if code == "missing_column":
         return _missing_column(p, lang)
     if code == "not_a_table":
@@ -617,6 +780,37 @@ def warning_text(warning, lang: str = "en") -> str:
             f"{p['n_risk_requested']} risk slots; the rest are drawn at random ({p['n_random']} "
             f"instead of {p['n_random_requested']})."
         )
+    if code == "reference_overlap":
+        if vi:
+            return (
+                f"{format_number(p['n'], lang)} trên {format_number(p['total'], lang)} hồ sơ của "
+                "đợt này đã có trong dữ liệu tham chiếu của mô hình (nhận ra theo mã hồ sơ), "
+                f"{format_number(p['shifted'], lang)} hồ sơ mang ngày ngoài kỳ tham chiếu (xuất "
+                "lại hoặc bị dời ngày?). Các hồ sơ này vẫn được chấm điểm nhưng không bị tính hai lần."
+            )
+        return (
+            f"{format_number(p['n'], lang)} of {format_number(p['total'], lang)} dossiers of this "
+            "batch are already in the model's reference record (recognised by case id), "
+            f"{format_number(p['shifted'], lang)} of them with dates outside the reference period "
+            "(a re-imported or shifted export?). They are scored, but not counted twice."
+        )
+    if code == "likely_duplicates":
+        if vi:
+            return (
+                f"{format_number(p['n'], lang)} trên {format_number(p['total'], lang)} hồ sơ có nội "
+                "dung trùng một hồ sơ tham chiếu nhưng mang mã khác: nhiều khả năng là hồ sơ cũ bị "
+                "đổi mã. Chúng vẫn được giữ và tính; hãy kiểm tra tệp xuất trước khi dựa vào số "
+                "liệu của cán bộ liên quan."
+            )
+        return (
+            f"{format_number(p['n'], lang)} of {format_number(p['total'], lang)} dossiers have the "
+            "content of a reference dossier under another case id: likely re-keyed duplicates. "
+            "They are kept and counted; check the export before acting on their officers' figures."
+        )
+    if code == "forced_mismatch":
+        from ..scoring.compatibility import describe
+
+        return say(lang, "forced", what="; ".join(describe(d, lang) for d in p["differences"]))
     if code == "content_not_name":
         name = _name(p["path"])
         if vi:
@@ -693,3 +887,40 @@ def reasons_text(by_reason, lang: str) -> str:
     return ", ".join(
         f"{format_number(n, lang)} {reject_label(r, lang)}" for r, n in by_reason.items()
     )
+
+
+# --------------------------------------------------------------------------- what the data carries
+
+_RESOLUTION_VI = {"times": "có giờ", "date only": "chỉ có ngày", "no values": "trống"}
+
+
+def resolution_text(status: str, lang: str) -> str:
+    """A ``resolution:`` coverage entry ("times; date only for 1 officers (cb1)") the reader's way."""
+    if lang != "vi":
+        return status
+    out = []
+    for part in status.split("; "):
+        head, _, rest = part.partition(" for ")
+        if head.startswith("constant time"):
+            head_vi = "luôn cùng một giờ " + head.removeprefix("constant time ")
+        else:
+            head_vi = _RESOLUTION_VI.get(head, head)
+        if rest:
+            count, _, names = rest.partition(" ")
+            names = names.replace("officers", "cán bộ").replace("units", "đơn vị")
+            names = names.replace(" and ", " và ").replace(" more", " nữa")
+            out.append(f"{head_vi} ở {count} {names}")
+        else:
+            out.append(head_vi)
+    return "; ".join(out)
+
+
+def applicability_text(status: str, lang: str) -> str:
+    """A ``not_applicable:`` coverage entry ("constant for 1 units (U3)") the reader's way."""
+    if lang != "vi":
+        return status
+    text = status.replace("nearly empty for", "gần như trống ở").replace(
+        "constant for", "chỉ một giá trị ở"
+    )
+    text = text.replace("officers", "cán bộ").replace("units", "đơn vị")
+    return text.replace(" and ", " và ").replace(" more", " nữa")

@@ -6,13 +6,16 @@ import difflib
 import tomllib
 from pathlib import Path
 
+from ..atomic import writing_all
 from ..exceptions import SchemaError
-from ..export import write_table
+from ..export import write_to
 from ..progress import Progress
+from ..pseudonyms import Pseudonymizer, key_source
 from ..vocabulary import column_label, coverage_columns, signal_label
 from ._shared import (
     EXIT_OK,
     LEVEL_NAMES,
+    check_memory,
     check_writable,
     load_model,
     log,
@@ -114,6 +117,11 @@ def fit(args) -> int:
     lang = args.lang
     check_writable("--model", args.model)
     model = model_from_config(args.config)  # a bad configuration fails before any reading
+    if args.pseudonymize is not None:
+        model.set_params(pseudonymize=args.pseudonymize)
+    if key_source(model.pseudonymize) is not None:  # a missing secret fails before any reading
+        Pseudonymizer(key_source(model.pseudonymize))
+    check_memory(args, args.cases, "fit")
     progress = Progress(3 + bool(args.catalog), quiet=args.quiet, lang=lang)
     data = read_input_cases(args, progress)
     catalog = None
@@ -147,28 +155,34 @@ def score(args) -> int:
     check_writable("--out", args.out)
     levels = args.entities or []
     progress = Progress(4 + len(levels), quiet=args.quiet, lang=lang)
-    model = load_model(args.model, progress, lang)  # a bad model file fails before any reading
+    check_memory(args, args.cases, "score")
+    # a bad model file (or another than the pinned one) fails before any reading
+    model = load_model(args.model, progress, lang, args.model_sha256)
     data = read_input_cases(args, progress)
     with progress.step(say(lang, "scoring")) as step:
-        flags = model.score(data, lang=lang)
+        flags = model.score(data, lang=lang, force=args.force)
         n_flagged = int(flags["flagged"].sum())
         step.note(say(lang, "cases_flagged", n=len(flags), k=n_flagged))
-    with progress.step(say(lang, "writing flags")) as step:
-        path = write_table(flags, args.out, fmt)
-        step.note(str(path))
-    written = [
-        (say(lang, "what_flags"), path, say(lang, "cases_flagged", n=len(flags), k=n_flagged))
-    ]
+    tables = [(flags, Path(args.out), "what_flags", "cases_flagged", n_flagged)]
     for level in levels:
         name = LEVEL_NAMES[level]
         with progress.step(say(lang, f"scoring {name}")) as step:
-            entities = model.score_entities(data, level=level, lang=lang)
+            entities = model.score_entities(data, level=level, lang=lang, force=args.force)
             n = int(entities["flagged"].sum())
             step.note(say(lang, f"{name}_flagged", n=len(entities), k=n))
-        path = write_table(entities, sibling(args.out, f".{name}.{fmt}"), fmt)
-        written.append(
-            (say(lang, f"what_{name}"), path, say(lang, f"{name}_flagged", n=len(entities), k=n))
-        )
+        tables.append((entities, sibling(args.out, f".{name}.{fmt}"), f"what_{name}",
+                       f"{name}_flagged", n))  # fmt: skip
+    # every table is written before any replaces its file: Ctrl-C or a full disk leaves the
+    # previous outputs as they were, never a new flags file beside old officers
+    with progress.step(say(lang, "writing flags")) as step:
+        with writing_all([path for _, path, *_ in tables]) as temps:
+            for (table, *_), tmp in zip(tables, temps, strict=True):
+                write_to(table, tmp, fmt)
+        step.note(str(args.out))
+    written = [
+        (say(lang, what), path, say(lang, summary, n=len(table), k=k))
+        for table, path, what, summary, k in tables
+    ]
     code = quarantine(data, args.out, lang)
     if not args.quiet:
         print(say(lang, "scored_with", path=str(args.model), fdr=float(model.fdr)))

@@ -409,6 +409,9 @@ class HandlerFeatures(CaseTransformer):
             "group": pair_group,
         }
         new = outside_period(ctx.times("submitted_at"), getattr(self, "reference_period_", None))
+        known = getattr(ctx, "in_record", None)  # dossiers the record holds already (overlap guard)
+        if known is not None:
+            new &= ~known
         if new.any() and getattr(self, "record_", None) is not None:
             self._add_record(out, new & has_a, a, applicants, hb, p, u, h, n_hb, own)
         return out

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..calendar import _minutes
+from ..resolution import real_times
 from .base import CaseContext, CaseTransformer, Codebook, FeatureSpec
 from .peers import (
     GroupedReference,
@@ -214,6 +215,24 @@ class TimingFeatures(CaseTransformer):
         duration = np.where(pending, np.nan, np.maximum(comp - sub, 0.0))
         as_of = cal.working_clock(np.array([ctx.as_of]))[0]
         age = np.where(pending, np.maximum(as_of - sub, 0.0), np.nan)
+        # a stamp without a real time of day among stamps with times was made some time that
+        # day: the fast test reads the longest duration it allows, the slow test the shortest
+        upper, lower, age_lower = duration, duration, age
+        unsure_sub, unsure_comp = (
+            self._unsure(ctx, "submitted_at"),
+            self._unsure(ctx, "completed_at"),
+        )
+        if unsure_sub.any() or unsure_comp.any():
+            (sub_lo, sub_hi), (comp_lo, comp_hi) = (
+                (np.where(unsure, start, clock), np.where(unsure, end, clock))
+                for unsure, (start, end), clock in (
+                    (unsure_sub, self._day_bounds(ctx, "submitted_at"), sub),
+                    (unsure_comp, self._day_bounds(ctx, "completed_at"), comp),
+                )
+            )  # fmt: skip
+            upper = np.where(pending, np.nan, np.maximum(comp_hi - sub_lo, 0.0))
+            lower = np.where(pending, np.nan, np.maximum(comp_lo - sub_hi, 0.0))
+            age_lower = np.where(pending, np.maximum(as_of - sub_hi, 0.0), np.nan)
         due = ctx.times("due_at")
         statutory = ctx.catalog_values("statutory_days")
         derived = cal.add_working_days(ctx.times("submitted_at"), statutory)
@@ -228,11 +247,42 @@ class TimingFeatures(CaseTransformer):
             "due_gap": gap,
             "pending": pending,
             "duration": duration,
+            "duration_upper": upper,
+            "duration_lower": lower,
+            "age_lower": age_lower,
+            "unsure": unsure_sub | unsure_comp,
             "age": age,
             "allowed": allowed,
             "late": np.maximum(elapsed - allowed, 0.0),
             "ratio": duration / np.maximum(allowed, 0.5),
         }
+
+    def _real_times(
+        self, ctx: CaseContext, column: str = "completed_at", constant: bool = False
+    ) -> np.ndarray:
+        """Per case: whether its ``column`` stamp has a real time of day (not at midnight, nor
+        from an officer or unit whose stamps are date only, or unless ``constant`` at one
+        constant time; see :mod:`~integrity_signals.resolution`)."""
+        return ctx.memo(
+            ("timing.real_times", column, constant),
+            lambda: real_times(ctx.cases, column, constant=constant),
+        )
+
+    def _unsure(self, ctx: CaseContext, column: str) -> np.ndarray:
+        """Date-only stamps where others (the batch's or the reference's) have a time of day:
+        their time within the day is unknown, not midnight."""
+        real = self._real_times(ctx, column, constant=True)
+        timed = real.any() or column in getattr(self, "reference_times_", ())
+        return ~np.isnat(ctx.times(column)) & ~real & timed
+
+    @staticmethod
+    def _day_bounds(ctx: CaseContext, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """The working clock at the start and at the end of each stamp's day."""
+        day = ctx.times(column).astype("datetime64[D]")
+        return tuple(
+            ctx.calendar.working_clock((day + np.timedelta64(k, "D")).astype("datetime64[ns]"))
+            for k in (0, 1)
+        )
 
     @staticmethod
     def _due_gap(ctx: CaseContext, statutory: np.ndarray) -> np.ndarray:
@@ -259,9 +309,10 @@ class TimingFeatures(CaseTransformer):
         g = _batch_groups(ctx)
         start = np.concatenate([[0], np.cumsum(np.bincount(g))])[g]
         s = g * _SHIFT + ctx.times("submitted_at").view(np.int64) // 10**9
-        c = g * _SHIFT + np.where(
-            pending, _SHIFT - 1, ctx.times("completed_at").view(np.int64) // 10**9
-        )
+        done = ctx.times("completed_at").view(np.int64) // 10**9
+        # a completion at an unknown time of its day is ordered after that day's timed ones
+        done = np.where(self._unsure(ctx, "completed_at"), (done // 86_400 + 1) * 86_400 - 1, done)
+        c = g * _SHIFT + np.where(pending, _SHIFT - 1, done)
         earlier_received = _count_less(s) - start
         earlier_completed = _count_less(c) - start
         closed_by_receipt = search(np.sort(c), s, side="right") - start
@@ -277,7 +328,7 @@ class TimingFeatures(CaseTransformer):
     def _compute_off_time(self, ctx: CaseContext, pending: np.ndarray) -> dict:
         comp = ctx.times("completed_at")
         tod = (comp.view(np.int64) % _NS_PER_DAY) // (60 * 10**9)  # minutes after midnight
-        unknown = ~pending & (tod == 0)
+        unknown = ~pending & ~self._real_times(ctx)  # midnight, date-only or constant stamps
         open_, close = (
             _minutes(t, n) for t, n in zip(self.office_hours, ("open", "close"), strict=True)
         )
@@ -302,8 +353,13 @@ class TimingFeatures(CaseTransformer):
         self.peers_ = _PeerCodes(ctx)
         p, u, o = self.peers_.codes(ctx)
         n_p, n_u = len(self.peers_.procedures), len(self.peers_.units)
+        self.reference_times_ = tuple(  # date columns whose stamps have real times somewhere
+            c for c in ("submitted_at", "completed_at") if self._real_times(ctx, c, True).any()
+        )
         basic = self._basic(ctx)
-        y = np.log1p(basic["duration"])
+        # durations whose time of day is unknown among timed ones stay out of the peers' reference
+        # and of the officers' habits (midnight would make them look fast)
+        y = np.log1p(np.where(basic["unsure"], np.nan, basic["duration"]))
         # durations: each case's rank among the other officers' durations of the procedure, on the
         # probit scale, less its officer's habit on that procedure (the officer's median there,
         # shrunk towards its median over all procedures, itself shrunk towards 0): a fast
@@ -361,6 +417,10 @@ class TimingFeatures(CaseTransformer):
         habit = np.nan_to_num(_at(self.habit_, o)) + np.nan_to_num(self.habit_pairs_.get(po))
         low, high, others = self.duration_.tails(p, o, y)
         _, high_age, others_age = self.duration_.tails(p, o, np.log1p(basic["age"]))
+        if basic["unsure"].any():  # the least fast, and the least slow, each could have been
+            low = self.duration_.tails(p, o, np.log1p(basic["duration_upper"]))[0]
+            high = self.duration_.tails(p, o, np.log1p(basic["duration_lower"]))[1]
+            high_age = self.duration_.tails(p, o, np.log1p(basic["age_lower"]))[1]
         fast = ndtr(ndtri(low) - habit)  # the habit (< 0: fast) moves the officer's own centre
         slow = ndtr(ndtri(np.where(pending, high_age, high)) + habit)
         center, scale = self._center_scale(p, pu)

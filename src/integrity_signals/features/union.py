@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
+from ..resolution import mask_not_applicable
+from ..scoring.canonical import canonical_cases, canonical_order
 from .base import CaseContext, CaseTransformer, FeatureSpec, feature_frame
 from .fees import FeeFeatures
 from .handlers import HandlerFeatures
@@ -80,7 +82,17 @@ class CaseFeatures(CaseTransformer):
         )
 
     def _context(self, X, as_of=None):
-        return super()._context(X, self.as_of if as_of is None else as_of)
+        ctx = super()._context(X, self.as_of if as_of is None else as_of)
+        # one row order whatever the input's (sums over cases then add up in one order): the
+        # features are computed by case id and handed back in the input's order and index
+        given = ctx.cases
+        ordered = canonical_cases(given)
+        if ordered is not given:
+            ctx.restore = (np.argsort(canonical_order(given["case_id"])), given.index)
+        # a column a unit or officer does not record (nearly empty, or one value on every row)
+        # is no evidence there: blanked before any family reads it
+        ctx.cases, ctx.index = mask_not_applicable(ordered), ordered.index
+        return ctx
 
     def fit(self, X, y=None):
         self._check_params()
@@ -122,7 +134,12 @@ class CaseFeatures(CaseTransformer):
                 for name, a, b, _ in INTERACTIONS
             }
 
-        return feature_frame(families(), self.get_feature_names_out(), ctx.index, interactions)
+        out = feature_frame(families(), self.get_feature_names_out(), ctx.index, interactions)
+        restore = getattr(ctx, "restore", None)
+        if restore is not None:  # the input's own order and index
+            out = out.iloc[restore[0]]
+            out.index = restore[1]
+        return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         names = [

@@ -58,6 +58,10 @@ TEXT = {
         "of_n": "of {n}",
         "of_rows_read": "of {n} rows read",
         "coverage": "Signal coverage",
+        "mismatch_note": (
+            "Scored with --force although this batch is not like the data the model was "
+            "fitted on, so the figures below measure that difference as much as the officers: "
+        ),
         "coverage_note": (
             "Which signals the data supports. Events are the dossiers counted in the officer "
             "tests; expected is what the officers' case mix predicts."
@@ -195,6 +199,10 @@ TEXT = {
         "of_n": "trên {n}",
         "of_rows_read": "trên {n} dòng đã đọc",
         "coverage": "Phạm vi tín hiệu",
+        "mismatch_note": (
+            "Đã buộc chấm điểm dù đợt hồ sơ này khác dữ liệu huấn luyện mô hình, nên "
+            "các số liệu dưới đây đo cả sự khác biệt đó chứ không chỉ cán bộ: "
+        ),
         "coverage_note": (
             "Các tín hiệu mà dữ liệu cho phép tính. Số sự kiện là số hồ sơ được tính trong kiểm "
             "định theo cán bộ; kỳ vọng là số dự báo theo cơ cấu hồ sơ của từng cán bộ."

@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ..atomic import replacing
 from ..exceptions import IntegritySignalsWarning, SchemaError
 from ..formatting import format_date, format_number
 from ..planning import plan_dossiers, plan_inspections
 from ..validation import REJECT_COLUMNS, CaseData, check_cases
 from .charts import charts_section
 from .dossiers import PER_OFFICER, case_anchors, choose_dossiers, dossiers_section, more_section
-from .html import Markup, join, page, tag
+from .html import Markup, join, page, paragraph, tag
 from .i18n import text_for
 from .plan import plan_section
 from .sections import coverage_section, entity_section, period_text, summary_section
@@ -213,6 +214,7 @@ def render_report(
     body = join(
         [
             nav,
+            _mismatch_note(flags, text),
             summary_section(batch, flags, officers, units, model, text, lang),
             coverage_section(model.coverage_, officers, text, lang),
             entity_section(officers, "handler_id", text, lang),
@@ -235,6 +237,13 @@ def render_report(
     )
 
 
+def _mismatch_note(flags: pd.DataFrame, text) -> Markup:
+    """A batch scored despite differing from the model's fit says so at the top."""
+    if "model_mismatch" not in flags.columns or not len(flags):
+        return Markup("")
+    return paragraph(text["mismatch_note"] + str(flags["model_mismatch"].iloc[0]), class_="note")
+
+
 def write_report(path, model, data, **kwargs) -> Path:
     """Write :func:`render_report` to ``path`` (UTF-8), creating missing folders; return the path.
 
@@ -242,6 +251,6 @@ def write_report(path, model, data, **kwargs) -> Path:
     """
     html = render_report(model, data, **kwargs)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    with replacing(path) as tmp:  # never a half-written report under the final name
+        tmp.write_text(html, encoding="utf-8")
     return path

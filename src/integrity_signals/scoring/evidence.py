@@ -14,6 +14,7 @@ from ..features.base import outside_period
 from ..signals import SIGNALS
 from .entities import EntityEvidence, codes_of, level_evidence, pair_ids
 from .officers import officer_posterior, officer_route
+from .overlap import guard
 from .ranking import posterior
 
 __all__ = ["LEVELS", "Evidence", "build_evidence"]
@@ -63,7 +64,11 @@ class Evidence:
 
 def build_evidence(model, cases: pd.DataFrame) -> Evidence:
     """Score one validated batch with a fitted :class:`~integrity_signals.RiskModel`."""
-    features = model.features_.transform(cases)
+    private = model._private(cases)  # pseudonymised ids where the model keeps only those
+    known = guard(model, private)  # dossiers the reference record holds: never counted twice
+    ctx = model.features_._context(private)
+    ctx.in_record = known
+    features = model.features_.transform(ctx)
     proc, unit, officer = model._groups(cases)
     tails = model.tails_.apply(features, proc, unit, officer)
     fees = (
@@ -72,9 +77,12 @@ def build_evidence(model, cases: pd.DataFrame) -> Evidence:
         else np.full(len(cases), np.nan)
     )
     # cases the reference record cannot contain: only these are pooled with it
-    new = outside_period(
-        cases["submitted_at"].to_numpy("datetime64[ns]"),
-        model.features_.handlers_.reference_period_,
+    new = (
+        outside_period(
+            cases["submitted_at"].to_numpy("datetime64[ns]"),
+            model.features_.handlers_.reference_period_,
+        )
+        & ~known
     )
     entities, chances = {}, {}
     pairs = pair_ids(cases)
