@@ -292,10 +292,11 @@ def _sums(inverse: np.ndarray, n: int, ind: np.ndarray) -> tuple[np.ndarray, np.
     """Per group and column: the sum of the indicator and the number of present values."""
     counts = np.empty((ind.shape[1], n))
     totals = np.empty((ind.shape[1], n))
-    for j in range(ind.shape[1]):
-        ok = ~np.isnan(ind[:, j])
-        counts[j] = np.bincount(inverse[ok], ind[ok, j], n)
-        totals[j] = np.bincount(inverse[ok], minlength=n)
+    for j in range(ind.shape[1]):  # missing values go to an extra bin: no masked copies
+        missing = np.isnan(ind[:, j])
+        bins = np.where(missing, n, inverse)
+        counts[j] = np.bincount(bins, np.where(missing, 0.0, ind[:, j]), n + 1)[:n]
+        totals[j] = np.bincount(bins, minlength=n + 1)[:n]
     return counts, totals
 
 
