@@ -9,7 +9,9 @@ the explanation of the riskiest case; then a later batch (fitted on months
 1-9, scoring months 10-12). ``--write`` pickles every table; ``--compare``
 recomputes them with the code installed now and checks that each is
 identical: same columns, dtypes, index and values, bit for bit (NaN equal to
-NaN), and exits 1 on the first difference it reports.
+NaN; floats within ``--rtol`` when given, every other column exactly), and
+exits 1 when any table differs (the first differing column of each is
+reported).
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ def outputs(n: int, seed: int) -> dict[str, pd.DataFrame]:
     return out
 
 
-def same(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
-    """None when ``a`` and ``b`` are identical bit for bit; else what differs."""
+def same(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 0.0) -> str | None:
+    """None when ``a`` and ``b`` are identical (floats within ``rtol``, 0: bit for bit); else
+    what differs."""
     if list(a.columns) != list(b.columns):
         return f"columns {list(a.columns)} != {list(b.columns)}"
     if not a.index.equals(b.index):
@@ -63,6 +66,9 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
             u, v = x.to_numpy(), y.to_numpy()
             differ = ~((u == v) | (np.isnan(u) & np.isnan(v)))
             differ |= np.signbit(u) != np.signbit(v)
+            if rtol:
+                with np.errstate(invalid="ignore"):
+                    differ &= ~(np.abs(u - v) <= rtol * np.maximum(np.abs(u), np.abs(v)))
         else:
             differ = ~(x.isna().to_numpy() & y.isna().to_numpy()) & (
                 x.astype(object).to_numpy() != y.astype(object).to_numpy()
@@ -80,6 +86,9 @@ def main() -> None:
     mode.add_argument("--compare", type=Path)
     ap.add_argument("--cases", type=int, default=20_000)
     ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument(
+        "--rtol", type=float, default=0.0, help="relative tolerance of floats (0: bit for bit)"
+    )
     args = ap.parse_args()
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
@@ -94,7 +103,7 @@ def main() -> None:
         before = pickle.loads(path.read_bytes())
         after = outputs(int(n), int(seed))
         for key, table in before.items():
-            diff = same(table, after[key])
+            diff = same(table, after[key], args.rtol)
             print(f"{path.name} {key}: {'identical' if diff is None else diff}")
             bad += diff is not None
     sys.exit(1 if bad else 0)
