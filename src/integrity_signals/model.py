@@ -26,7 +26,6 @@ combination, calibrated on its exact null.
 from __future__ import annotations
 
 import warnings
-import weakref
 
 import numpy as np
 import pandas as pd
@@ -39,6 +38,7 @@ from .features import CaseFeatures
 from .features.base import Codebook
 from .reasons import REASON_COLUMNS, case_reason_records
 from .scoring import LEVELS, build_evidence
+from .scoring.batch import LastBatch
 from .scoring.entities import codes_of
 from .scoring.reference import fit_reference
 from .scoring.tables import case_table, entity_table
@@ -145,7 +145,7 @@ class RiskModel(BaseEstimator):
             Codebook(cases[c]) for c in ("procedure_id", "unit_id", "handler_id")
         )
         groups = self._groups(cases)
-        self.tails_, self.entity_tests_, self.records_ = fit_reference(
+        self.tails_, self.entity_tests_, self.records_, tails = fit_reference(
             features, cases, groups, event_alpha=self.event_alpha, shrinkage=self.shrinkage,
             fdr=self.fdr,
         )  # fmt: skip
@@ -170,7 +170,8 @@ class RiskModel(BaseEstimator):
         self.feature_names_ = list(features.columns)
         self.catalog_hash_ = _catalog_hash(catalog)
         self.fitted_at_ = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-        self._cache = None
+        # scoring this very batch next reuses its features and signals
+        self._cache = LastBatch.of(data, cases, seed={"features": features, "tails": tails})
         return self
 
     def _groups(self, cases: pd.DataFrame):
@@ -197,14 +198,20 @@ class RiskModel(BaseEstimator):
         return missing
 
     def _evidence(self, data):
-        """The batch's evidence (cached for the frame scored last)."""
+        """The batch's evidence (reused for the object scored last: see
+        :mod:`~integrity_signals.scoring.batch`)."""
         check_is_fitted(self, "features_", msg=_NOT_FITTED)
-        cases = check_cases(data, context="RiskModel.score")
-        cache = getattr(self, "_cache", None)
-        if cache is not None and cache[0]() is cases:
-            return cache[1]
-        evidence = build_evidence(self, cases)
-        self._cache = (weakref.ref(cases), evidence)
+        last = getattr(self, "_cache", None)
+        known = last is not None and last.holds(data)
+        if known and last.evidence is not None:
+            return last.evidence
+        cases = last.cases if known else check_cases(data, context="RiskModel.score")
+        seed = last.seed if known else {}
+        if last is not None:  # the last batch's evidence goes before this one's is built
+            last.clear()
+        self._cache = None
+        evidence = build_evidence(self, cases, **seed)
+        self._cache = LastBatch.of(data, cases, evidence=evidence)
         return evidence
 
     # ------------------------------------------------------------------ cases
@@ -253,12 +260,11 @@ class RiskModel(BaseEstimator):
         """
         lang = _check_lang(lang, "explain")
         if data is None:
-            cache = getattr(self, "_cache", None)
-            if cache is None or cache[0]() is None:
+            ev = getattr(getattr(self, "_cache", None), "evidence", None)
+            if ev is None:
                 raise ValueError(
                     "explain(case_id) needs the batch: pass data=..., or score it first."
                 )
-            ev = cache[1]
         else:
             ev = self._evidence(data)
         hits = np.flatnonzero(ev.cases["case_id"].to_numpy(dtype=object) == case_id)

@@ -61,11 +61,14 @@ class Evidence:
         return self.entities["handler_id"]
 
 
-def build_evidence(model, cases: pd.DataFrame) -> Evidence:
-    """Score one validated batch with a fitted :class:`~integrity_signals.RiskModel`."""
-    features = model.features_.transform(cases)
+def build_evidence(model, cases: pd.DataFrame, features=None, tails=None) -> Evidence:
+    """Score one validated batch with a fitted :class:`~integrity_signals.RiskModel`
+    (``features`` and ``tails``: the batch's, when already known)."""
+    if features is None:
+        features = model.features_.transform(cases)
     proc, unit, officer = model._groups(cases)
-    tails = model.tails_.apply(features, proc, unit, officer)
+    if tails is None:
+        tails = model.tails_.apply(features, proc, unit, officer)
     fees = (
         cases["fee_charged"].to_numpy(dtype=float, na_value=np.nan)
         if "fee_charged" in cases

@@ -36,8 +36,9 @@ def fit_reference(
     event_alpha: float,
     shrinkage: float,
     fdr: float,
-) -> tuple[TailDetector, dict[str, EntityRateTest], dict[str, EntityRecord]]:
-    """The fitted tail detector, and per level the entity test and the reference record."""  # fmt: skip
+) -> tuple[TailDetector, dict[str, EntityRateTest], dict[str, EntityRecord], Tails]:
+    """The fitted tail detector, per level the entity test and the reference record, and the
+    reference cases' signals under the fitted detector."""
     detector = TailDetector(event_alpha, shrinkage).fit(features, *groups)
     tails = detector.apply(features, *groups)
     pairs = pair_ids(cases)
@@ -57,7 +58,7 @@ def fit_reference(
         tests[level], records[level] = fit_level(
             tails, cases[level], pairs, known if level == "handler_id" else None
         )
-    return detector, tests, records
+    return detector, tests, records, tails
 
 
 def _refit(detector: TailDetector, features, cases, groups, anomalous, ids) -> Tails:
