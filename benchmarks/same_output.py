@@ -10,8 +10,7 @@ the explanation of the riskiest case; then a later batch (fitted on months
 recomputes them with the code installed now and checks that each is
 identical: same columns, dtypes, index and values, bit for bit (NaN equal to
 NaN; floats within ``--rtol`` when given, every other column exactly), and
-exits 1 when any table differs (the first differing column of each is
-reported).
+exits 1 when any table differs (every differing column is reported).
 """
 
 from __future__ import annotations
@@ -58,10 +57,12 @@ def same(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 0.0) -> str | None:
         return f"columns {list(a.columns)} != {list(b.columns)}"
     if not a.index.equals(b.index):
         return "index differs"
+    found = []
     for col in a.columns:
         x, y = a[col], b[col]
         if x.dtype != y.dtype:
-            return f"{col}: dtype {x.dtype} != {y.dtype}"
+            found.append(f"{col}: dtype {x.dtype} != {y.dtype}")
+            continue
         if x.dtype.kind == "f":
             u, v = x.to_numpy(), y.to_numpy()
             differ = ~((u == v) | (np.isnan(u) & np.isnan(v)))
@@ -75,8 +76,10 @@ def same(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 0.0) -> str | None:
             )
         if differ.any():
             i = int(np.flatnonzero(differ)[0])
-            return f"{col}: {int(differ.sum())} rows differ, first at {i}: {x.iloc[i]!r} != {y.iloc[i]!r}"
-    return None
+            found.append(
+                f"{col}: {int(differ.sum())} rows differ, first at {i}: {x.iloc[i]!r} != {y.iloc[i]!r}"
+            )
+    return "; ".join(found) or None
 
 
 def main() -> None:

@@ -160,18 +160,42 @@ class TailDetector:
         ).astype(np.float64)
         return p, events, moderate
 
+    def case_signals(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
+        """What the features alone decide, whatever the fitted rates: ``p``, ``events``,
+        ``moderate``, the pair-event chance, cluster size and testability. Computed once, it
+        can be passed to :meth:`fit` and :meth:`apply` of one batch as ``signals``."""
+        p, events, moderate = self._indicators(features)
+        pairs = [j for j, s in enumerate(SIGNALS) if s.null == "binomial"]
+        has_pairs = "handlers__pair_expected" in features.columns
+        return {
+            "p": p, "events": events, "moderate": moderate,
+            "pair_chance": {j: pair_event_chance(features, self.thresholds[j]) for j in pairs},
+            "cluster": (
+                cluster_size(features, self.thresholds[pairs[0]])
+                if pairs and has_pairs else np.ones(len(features))
+            ),
+            "testable": (
+                pair_can_reach(features, TESTABLE_AT)
+                if has_pairs else np.zeros(len(features), dtype=bool)
+            ),
+        }  # fmt: skip
+
     # ------------------------------------------------------------------ fit / apply
     def fit(
-        self, features: pd.DataFrame, procedure, unit, officer, *, leave_out=None
+        self, features: pd.DataFrame, procedure, unit, officer, *, leave_out=None, signals=None
     ) -> TailDetector:
         """Learn event and moderate counts per procedure, procedure x unit, and per officer.
 
         ``procedure``, ``unit`` and ``officer`` are integer codes of the reference cases.
         ``leave_out`` (cases, signals), optional: cases whose events of a signal do not count
         in the peer rates (those of officers found anomalous on it: a few corrupt officers
-        must not raise every other officer's baseline).
+        must not raise every other officer's baseline). ``signals``: the features'
+        :meth:`case_signals`, when already known.
         """
-        _, events, moderate = self._indicators(features)
+        if signals is None:
+            _, events, moderate = self._indicators(features)
+        else:
+            events, moderate = signals["events"], signals["moderate"]
         every = np.column_stack([events, moderate])  # the unit practice reads every officer
         if leave_out is not None:
             events = np.where(leave_out, np.nan, events)
@@ -211,9 +235,12 @@ class TailDetector:
         )
         return self
 
-    def apply(self, features: pd.DataFrame, procedure, unit, officer) -> Tails:
-        """p-values, events and their expected chances of a batch (see :class:`Tails`)."""
-        p, events, moderate = self._indicators(features)
+    def apply(self, features: pd.DataFrame, procedure, unit, officer, *, signals=None) -> Tails:
+        """p-values, events and their expected chances of a batch (see :class:`Tails`);
+        ``signals``: the features' :meth:`case_signals`, when already known."""
+        if signals is None:
+            signals = self.case_signals(features)
+        p, events, moderate = signals["p"], signals["events"], signals["moderate"]
         rate = self._rates(procedure, unit, officer)
         k = len(SIGNALS)
         expected, moderate_expected = rate[:, :k], rate[:, k:]
@@ -221,24 +248,16 @@ class TailDetector:
             if sig.null == "calibrated":
                 expected[:, j] = self.event_alpha
             elif sig.null == "binomial":
-                expected[:, j] = pair_event_chance(features, self.thresholds[j])
+                expected[:, j] = signals["pair_chance"][j]
         expected = np.where(np.isnan(p), np.nan, np.clip(expected, 1e-6, 1.0))
         moderate_expected = np.where(
             np.isnan(moderate), np.nan, np.clip(np.maximum(moderate_expected, expected), 1e-6, 1.0)
         )
         cell = pd.factorize(_keys(procedure, unit, officer)["puo"])[0]
-        pairs = [j for j, s in enumerate(SIGNALS) if s.null == "binomial"]
-        cluster = (
-            cluster_size(features, self.thresholds[pairs[0]])
-            if pairs and "handlers__pair_expected" in features.columns
-            else np.ones(len(features))
-        )
-        testable = (
-            pair_can_reach(features, TESTABLE_AT)
-            if "handlers__pair_expected" in features.columns
-            else np.zeros(len(features), dtype=bool)
-        )
-        return Tails(p, events, expected, moderate, moderate_expected, cell, cluster, testable)
+        return Tails(
+            p, events, expected, moderate, moderate_expected, cell, signals["cluster"],
+            signals["testable"],
+        )  # fmt: skip
 
     def _rates(self, procedure, unit, officer) -> np.ndarray:
         """(cases, 2 x signals) probability of an event, then of a moderate case, under the

@@ -101,8 +101,8 @@ def build_evidence(model, cases: pd.DataFrame, features=None, tails=None) -> Evi
         if model.isolation_ is not None
         else np.full(len(cases), np.nan)
     )
-    own = cauchy_combine(np.column_stack([p_case, p_if]))
-    combined = cauchy_combine(np.column_stack([p_case, context, p_if]))
+    own = cauchy_combine(p_case, p_if[:, None])  # blocks side by side, never stacked whole
+    combined = cauchy_combine(p_case, context, p_if[:, None])
     risk, own_posterior = posterior(own, officer_posterior(officers, tails.events))
     q_own = bh_qvalues(own)
     q_officer = officer_route(officers, tails.events, model.fdr)
