@@ -241,7 +241,14 @@ class TailDetector:
         if signals is None:
             signals = self.case_signals(features)
         p, events, moderate = signals["p"], signals["events"], signals["moderate"]
-        rate = self._rates(procedure, unit, officer)
+        procedure, unit, officer = (
+            np.asarray(a, dtype=np.int64) for a in (procedure, unit, officer)
+        )
+        # the rates are those of the case's procedure x unit x officer cell: computed once per cell
+        cell = pd.factorize(_keys(procedure, unit, officer)["puo"])[0]
+        first = np.empty(int(cell.max(initial=-1)) + 1, dtype=np.int64)
+        first[cell[::-1]] = np.arange(len(cell) - 1, -1, -1)
+        rate = self._rates(procedure[first], unit[first], officer[first])[cell]
         k = len(SIGNALS)
         expected, moderate_expected = rate[:, :k], rate[:, k:]
         for j, sig in enumerate(SIGNALS):
@@ -253,7 +260,6 @@ class TailDetector:
         moderate_expected = np.where(
             np.isnan(moderate), np.nan, np.clip(np.maximum(moderate_expected, expected), 1e-6, 1.0)
         )
-        cell = pd.factorize(_keys(procedure, unit, officer)["puo"])[0]
         return Tails(
             p, events, expected, moderate, moderate_expected, cell, signals["cluster"],
             signals["testable"],
