@@ -196,28 +196,48 @@ class TailDetector:
             _, events, moderate = self._indicators(features)
         else:
             events, moderate = signals["events"], signals["moderate"]
-        every = np.column_stack([events, moderate])  # the unit practice reads every officer
-        if leave_out is not None:
-            events = np.where(leave_out, np.nan, events)
-            moderate = np.where(leave_out, np.nan, moderate)
-        ind = np.column_stack([events, moderate])
-        present = ~np.isnan(ind)
-        self.overall_ = np.nansum(ind, axis=0) / np.maximum(present.sum(axis=0), 1)
+        # one indicator column at a time (events, then moderate cases): memory stays O(cases)
+        k = events.shape[1]
+
+        def every(j):  # the unit practice reads every officer
+            return events[:, j] if j < k else moderate[:, j - k]
+
+        def ind(j):  # the peer rates leave the anomalous officers' events out
+            return (
+                every(j) if leave_out is None else np.where(leave_out[:, j % k], np.nan, every(j))
+            )
+
         keys = _keys(procedure, unit, officer)
-        self.tables_ = {}
-        for name in ("p", "po", "pu", "puo"):
-            uniq, inverse = np.unique(keys[name], return_inverse=True)
-            self.tables_[name] = (pd.Index(uniq), *_sums(inverse, len(uniq), ind))
+        groups = {
+            name: np.unique(keys[name], return_inverse=True) for name in ("p", "po", "pu", "puo")
+        }
+        sums = {
+            name: (np.empty((2 * k, len(u))), np.empty((2 * k, len(u))))
+            for name, (u, _) in groups.items()
+        }
+        overall = np.empty(2 * k)
+        for j in range(2 * k):
+            column = ind(j)
+            present = ~np.isnan(column)  # indicators are 0 / 1: their sums are exact in any order
+            overall[j] = np.nansum(column) / max(int(present.sum()), 1)
+            for name, (uniq, inverse) in groups.items():
+                _sum_into(sums[name], j, inverse, len(uniq), column)
+        self.overall_ = overall
+        self.tables_ = {name: (pd.Index(groups[name][0]), *sums[name]) for name in groups}
         # unit practice: each officer's events against what the procedure rates predict for its
         # cases; a unit's practice is what its *other* officers typically do (their median, which
         # a rogue officer cannot move, and which keeps a practice of the whole unit: where all
         # its officers stand out together, that is the unit's habit, not theirs)
         index, counts, totals = self.tables_["p"]
         proc_rate = shrunk_rate(counts, totals, self.overall_[:, None], float(self.shrinkage))
-        predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T
+        at_p = np.maximum(index.get_indexer(keys["p"]), 0)
         uniq, inverse = np.unique(keys["uo"], return_inverse=True)
-        events_uo, cases_uo = _sums(inverse, len(uniq), every)
-        pred_uo, _ = _sums(inverse, len(uniq), np.where(~np.isnan(every), predicted, np.nan))
+        events_uo, cases_uo = _sums(inverse, len(uniq), (every(j) for j in range(2 * k)), 2 * k)
+        pred_uo, _ = _sums(
+            inverse, len(uniq),
+            (np.where(~np.isnan(every(j)), proc_rate[j, at_p], np.nan) for j in range(2 * k)),
+            2 * k,
+        )  # fmt: skip
         unit_of = uniq >> 21
         enough = cases_uo >= _UNIT_MIN_CASES  # an officer's ratio needs a few cases to mean much
         ratio = np.where(enough, (events_uo + _UNIT_PSEUDO) / (pred_uo + _UNIT_PSEUDO), np.nan)
@@ -313,16 +333,21 @@ class TailDetector:
         return rate
 
 
-def _sums(inverse: np.ndarray, n: int, ind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per group and column: the sum of the indicator and the number of present values."""
-    counts = np.empty((ind.shape[1], n))
-    totals = np.empty((ind.shape[1], n))
-    for j in range(ind.shape[1]):  # missing values go to an extra bin: no masked copies
-        missing = np.isnan(ind[:, j])
-        bins = np.where(missing, n, inverse)
-        counts[j] = np.bincount(bins, np.where(missing, 0.0, ind[:, j]), n + 1)[:n]
-        totals[j] = np.bincount(bins, minlength=n + 1)[:n]
-    return counts, totals
+def _sums(inverse: np.ndarray, n: int, columns, m: int):
+    """Per column and group: the sum of the column's values and the number of present values
+    (``columns``: ``m`` case columns, read one at a time)."""
+    out = np.empty((m, n)), np.empty((m, n))
+    for j, column in enumerate(columns):
+        _sum_into(out, j, inverse, n, column)
+    return out
+
+
+def _sum_into(out, j: int, inverse: np.ndarray, n: int, column: np.ndarray) -> None:
+    """Row ``j`` of :func:`_sums`' (sums, counts), from one column of the cases."""
+    missing = np.isnan(column)  # missing values go to an extra bin: no masked copies
+    bins = np.where(missing, n, inverse)
+    out[0][j] = np.bincount(bins, np.where(missing, 0.0, column), n + 1)[:n]
+    out[1][j] = np.bincount(bins, minlength=n + 1)[:n]
 
 
 def _keys(procedure: np.ndarray, unit: np.ndarray, officer: np.ndarray) -> dict[str, np.ndarray]:
