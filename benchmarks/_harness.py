@@ -33,6 +33,28 @@ def interleaved(fns: dict[str, Callable[[], object]], repeats: int = 3) -> dict[
     return {k: float(np.median(v)) for k, v in times.items()}
 
 
+def stage(setup: str, timed: str, after: str = "") -> tuple[float, float]:
+    """Run ``setup``, then ``timed``, then ``after`` in a fresh interpreter.
+
+    Returns (the process's peak resident MB over all three, the wall seconds of
+    ``timed`` alone): imports and reading the input are not timed, but their
+    memory counts, as it does for a user who holds the data.
+    """
+    code = f"{setup}\n_t0 = time.perf_counter()\n{timed}\n_s = time.perf_counter() - _t0\n{after}"
+    wrapper = (
+        "import json, time\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        f"{code}\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(json.dumps({'s': _s, 'kb': int(hwm)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"stage failed:\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["kb"] / 1024.0, report["s"]
+
+
 def peak_mb(code: str) -> tuple[float, float]:
     """Run ``code`` in a fresh interpreter; return (its peak resident MB, its wall seconds).
 

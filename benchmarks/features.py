@@ -18,10 +18,10 @@ from _harness import interleaved, machine, peak_mb
 OUT = Path(__file__).parent / "out"
 
 
-def province(n: int, seed: int = 0) -> Path:
+def province(n: int, seed: int = 0, out: Path = OUT) -> Path:
     """A cached simulated province (Parquet) with its catalog."""
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"province_{n}_{seed}.parquet"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"province_{n}_{seed}.parquet"
     if not path.exists():
         from integrity_signals.simulation import simulate
 

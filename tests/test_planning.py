@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from integrity_signals.estimation import _wilson_interval, estimate_problem_rate
 from integrity_signals.exceptions import IntegritySignalsWarning, SchemaError
 from integrity_signals.planning import (
     MIN_RANDOM_PICKS,
@@ -20,6 +19,7 @@ from integrity_signals.planning import (
     plan_inspections,
     random_picks_advice,
 )
+from integrity_signals.planning.estimation import _wilson_interval, estimate_problem_rate
 
 # Most tests plan small budgets on purpose; the warning that their random part is too small
 # for an estimate has its own tests.

@@ -5,7 +5,6 @@ Import as ``import integrity_signals as isig``; the public API is listed in ``__
 
 from .calendar import WorkCalendar
 from .catalog import CatalogData, read_catalog, validate_catalog
-from .estimation import ProblemRateEstimate, estimate_problem_rate
 from .eventlog import EventLogData, read_event_log
 from .events import EventLogSpec, cases_from_events, load_preset
 from .exceptions import (
@@ -20,7 +19,13 @@ from .exceptions import (
 from .features import CaseFeatures, FeeFeatures, HandlerFeatures, TimingFeatures
 from .io import read_cases
 from .model import RiskModel
-from .planning import inclusion_probabilities, plan_dossiers, plan_inspections
+from .planning import (
+    ProblemRateEstimate,
+    estimate_problem_rate,
+    inclusion_probabilities,
+    plan_dossiers,
+    plan_inspections,
+)
 from .schema import CASE_SCHEMA, CATALOG_SCHEMA, RejectReason
 from .simulation import Simulation, simulate, write_simulation
 from .validation import CaseData, validate_cases

@@ -26,7 +26,6 @@ combination, calibrated on its exact null.
 from __future__ import annotations
 
 import warnings
-import weakref
 
 import numpy as np
 import pandas as pd
@@ -42,6 +41,7 @@ from .pseudonyms import DEFAULT_SOURCE, Pseudonymizer, key_source
 from .reasons import REASON_COLUMNS, case_reason_records
 from .resolution import data_coverage
 from .scoring import LEVELS, build_evidence
+from .scoring.batch import LastBatch
 from .scoring.canonical import canonical_cases
 from .scoring.compatibility import batch_profile, describe, differences, rate_differences
 from .scoring.entities import codes_of
@@ -162,7 +162,7 @@ class RiskModel(BaseEstimator):
             Codebook(cases[c]) for c in ("procedure_id", "unit_id", "handler_id")
         )
         groups = self._groups(cases)
-        self.tails_, self.entity_tests_, self.records_ = fit_reference(
+        self.tails_, self.entity_tests_, self.records_, tails = fit_reference(
             features, cases, groups, event_alpha=self.event_alpha, shrinkage=self.shrinkage,
             fdr=self.fdr,
         )  # fmt: skip
@@ -189,7 +189,8 @@ class RiskModel(BaseEstimator):
         self.feature_names_ = list(features.columns)
         self.catalog_hash_ = _catalog_hash(catalog)
         self.fitted_at_ = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-        self._cache = None
+        # scoring this very batch next reuses its features and signals
+        self._cache = LastBatch.of(data, cases, seed={"features": features, "tails": tails})
         return self
 
     def _groups(self, cases: pd.DataFrame):
@@ -231,26 +232,34 @@ class RiskModel(BaseEstimator):
         return missing
 
     def _evidence(self, data):
-        """The batch's evidence (cached for the frame scored last), however it differs from
-        the fit."""
+        """The batch's evidence (reused for the object scored last: see
+        :mod:`~integrity_signals.scoring.batch`), however it differs from the fit."""
         return self._checked(data, force=True, quiet=True)[0]
 
     def _checked(self, data, force: bool = False, quiet: bool = False):
         """The batch's evidence and how the batch differs from the fit
         (:mod:`~integrity_signals.scoring.compatibility`): refused unless ``force``."""
         check_is_fitted(self, "features_", msg=_NOT_FITTED)
-        cases = check_cases(data, context="RiskModel.score")
-        cache = getattr(self, "_cache", None)
-        if cache is not None and cache[0]() is cases:
-            evidence, found = cache[1], cache[2]
+        last = getattr(self, "_cache", None)
+        known = last is not None and last.holds(data)
+        if known and last.evidence is not None:
+            evidence, found = last.evidence, last.found
         else:
-            ordered = canonical_cases(cases)
-            found = differences(self, ordered, self._groups(ordered))
+            cases = (
+                last.cases
+                if known
+                else canonical_cases(check_cases(data, context="RiskModel.score"))
+            )
+            seed = last.seed if known else {}
+            found = differences(self, cases, self._groups(cases))
             if found and not force:  # refused before the work
                 raise _incompatible(found)
-            evidence = build_evidence(self, ordered)
+            if last is not None:  # the last batch's evidence goes before this one's is built
+                last.clear()
+            self._cache = None
+            evidence = build_evidence(self, cases, **seed)
             found = found + rate_differences(self, evidence.officers)
-            self._cache = (weakref.ref(cases), evidence, found)
+            self._cache = LastBatch.of(data, cases, evidence=evidence, found=found)
         if found and not force:
             raise _incompatible(found)
         if found and not quiet:
@@ -319,12 +328,11 @@ class RiskModel(BaseEstimator):
         """
         lang = _check_lang(lang, "explain")
         if data is None:
-            cache = getattr(self, "_cache", None)
-            if cache is None or cache[0]() is None:
+            ev = getattr(getattr(self, "_cache", None), "evidence", None)
+            if ev is None:
                 raise ValueError(
                     "explain(case_id) needs the batch: pass data=..., or score it first."
                 )
-            ev = cache[1]
         else:
             ev = self._evidence(data)
         hits = np.flatnonzero(ev.cases["case_id"].to_numpy(dtype=object) == case_id)

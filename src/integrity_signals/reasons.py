@@ -123,19 +123,35 @@ def tidy_case_reasons(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     keep = ~(marked["_held"].eq(True).to_numpy() & case)
     # co-occurrences sharing their first part: one sentence, the strongest first
     joiner = _JOIN[lang]
-    co = co.assign(_first=co["code"].map(lambda c: combos[c][0]))
+    co = co.assign(_first=co["code"].map({c: parts[0] for c, parts in combos.items()}))
     co = co.sort_values("p_value", kind="stable")
-    joined = co.groupby(["row", "_first"], sort=False)["text"].agg(
-        lambda texts: joiner.join([texts.iloc[0], *(t.split(joiner, 1)[1] for t in texts.iloc[1:])])
-    )
-    lead = ~co.duplicated(["row", "_first"])
+    # each (case, first part) group together, strongest first: the lead keeps its sentence,
+    # the others add what follows their first part
+    group = pd.factorize(pd.MultiIndex.from_arrays([co["row"], co["_first"]]))[0]
+    co = co.iloc[np.argsort(group, kind="stable")]
+    texts = co["text"].to_numpy(dtype=object)
+    lead = np.r_[True, np.diff(np.sort(group, kind="stable")) != 0]
+    rest = co["text"].str.split(joiner, n=1).str[1].to_numpy(dtype=object)
     out = records[keep].copy()
-    drop = co.index[~lead.to_numpy()]
-    out = out.drop(index=drop.intersection(out.index))
-    lead_rows = co[lead.to_numpy()]
-    out.loc[lead_rows.index, "text"] = joined.loc[
-        list(zip(lead_rows["row"], lead_rows["_first"], strict=True))
-    ].to_numpy()
+    out = out.drop(index=co.index[~lead].intersection(out.index))
+    out.loc[co.index[lead], "text"] = _join_runs(lead, np.where(lead, texts, rest), joiner)
+    return out
+
+
+def _join_runs(starts: np.ndarray, texts: np.ndarray, sep: str) -> np.ndarray:
+    """Per run of rows (``starts`` marks each run's first row), its texts joined by ``sep``.
+
+    One pass per position within the runs (a handful), none per run.
+
+    >>> _join_runs(np.array([True, False, True]), np.array(["a", "b", "c"], dtype=object), "; ")
+    array(['a; b', 'c'], dtype=object)
+    """
+    run = np.cumsum(starts) - 1
+    pos = np.arange(len(texts)) - np.flatnonzero(starts)[run]
+    out = texts[starts].copy()
+    for k in range(1, int(pos.max(initial=0)) + 1):
+        at = pos == k
+        out[run[at]] = out[run[at]] + sep + texts[at]
     return out
 
 
@@ -148,8 +164,9 @@ def case_reasons(ev, rows: np.ndarray, n: int, alpha: float, lang: str = "en") -
     if records.empty:  # no evidence strong enough to put in words
         return reasons
     top = records.sort_values(["row", "p_value"], kind="stable").groupby("row").head(3)
-    joined = top.groupby("row")["text"].agg("; ".join)
-    reasons[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
+    row = top["row"].to_numpy(dtype=np.int64)
+    starts = np.r_[True, row[1:] != row[:-1]]
+    reasons[row[starts]] = _join_runs(starts, top["text"].to_numpy(dtype=object), "; ")
     return reasons
 
 

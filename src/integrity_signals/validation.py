@@ -9,6 +9,7 @@ return a :class:`CaseData`, whose invariant is
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -584,14 +585,25 @@ def validate_cases(
     return CaseData(valid, rejects, len(df), mapping)
 
 
+#: Frames that :func:`check_cases` validated itself, by identity (weakly held). They never
+#: leave the library's own calls (a model passes them to its features), so checking one again
+#: is free, as it is for a CaseData's ``.cases``.
+_CHECKED: dict[int, weakref.ref] = {}
+
+
 def check_cases(data, *, context: str = "this call") -> pd.DataFrame:
     """Cases ready for modelling: a CaseData's ``.cases`` or a DataFrame that must be fully valid.
 
     A DataFrame with any invalid row raises :class:`SchemaError` listing every
-    failure (``exc.failures``), with the hint to quarantine them first.
+    failure (``exc.failures``), with the hint to quarantine them first. The
+    frame returned for a DataFrame is checked once: passing it on (a model to
+    its features) does not validate it again.
     """
     if isinstance(data, CaseData):
         return data.cases
+    seen = _CHECKED.get(id(data))
+    if seen is not None and seen() is data:
+        return data
     checked = validate_cases(data)
     if len(checked.rejects):
         listed = "; ".join(
@@ -604,4 +616,6 @@ def check_cases(data, *, context: str = "this call") -> pd.DataFrame:
             "isig.validate_cases(df) and pass the result (or its .cases); exc.failures lists all.",
             failures=checked.rejects,
         )
+    key = id(checked.cases)
+    _CHECKED[key] = weakref.ref(checked.cases, lambda _, key=key: _CHECKED.pop(key, None))
     return checked.cases

@@ -19,7 +19,7 @@ evidence (bounded: digits alone do not flag an officer).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
 
 __all__ = ["BANDS", "DigitTest", "conformity"]
 
@@ -80,17 +80,19 @@ class DigitTest:
         """Per entity: n, MAD and class of each test, and a combined one-sided p-value."""
         first, last = _digits(amounts)
         ok = (first > 0) & (procedure >= 0) & (procedure < len(self.first_)) & (codes >= 0)
-        n = np.bincount(codes[ok], minlength=n_entities).astype(np.float64)
+        c, proc = codes[ok], procedure[ok]
+        n = np.bincount(c, minlength=n_entities).astype(np.float64)
+        # each entity's paid cases per procedure: its expected digits are these counts times
+        # the procedures' digit tables
+        mix = sparse.csr_array((np.ones(c.size), (c, proc)), shape=(n_entities, len(self.first_)))
         out = {"n": n}
         for name, digit, table, width in (
             ("first", first, self.first_, 10),
             ("last_two", last, self.last_, 100),
         ):
-            observed = np.bincount(codes[ok] * width + digit[ok], minlength=n_entities * width)
+            observed = np.bincount(c * width + digit[ok], minlength=n_entities * width)
             observed = observed.reshape(n_entities, width).astype(np.float64)
-            expected = np.zeros((n_entities, width))
-            for d in range(width):
-                expected[:, d] = np.bincount(codes[ok], table[procedure[ok], d], n_entities)
+            expected = mix @ table
             with np.errstate(invalid="ignore", divide="ignore"):
                 cols = slice(1, 10) if name == "first" else slice(0, 100)
                 mad = (

@@ -51,9 +51,14 @@ def entity_counts(
     values = np.asarray(values, dtype=np.float64)
     out = np.zeros((n_entities, values.shape[1]))
     ok_rows = codes >= 0 if mask is None else (codes >= 0) & mask
+    # rows left out go to an extra bin (no masked copies); the others add up in row order
+    bins = np.where(ok_rows, codes, n_entities)
     for j in range(values.shape[1]):
-        ok = ok_rows & ~np.isnan(values[:, j])
-        out[:, j] = np.bincount(codes[ok], values[ok, j], n_entities)
+        missing = np.isnan(values[:, j])
+        out[:, j] = np.bincount(
+            np.where(missing, n_entities, bins), np.where(missing, 0.0, values[:, j]),
+            n_entities + 1,
+        )[:n_entities]  # fmt: skip
     return out
 
 

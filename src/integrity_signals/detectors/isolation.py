@@ -47,20 +47,28 @@ IF_FEATURES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _matrix(features: pd.DataFrame) -> np.ndarray:
-    cols = []
-    for name, how in IF_FEATURES:
-        x = (
-            features[name].to_numpy(dtype=np.float64)
-            if name in features
-            else np.full(len(features), np.nan)
-        )
-        if how == "surprise":
-            x = np.where(np.isnan(x), np.nan, surprise(x))
-        elif how == "log1p":
-            x = np.sign(x) * np.log1p(np.abs(x))
-        cols.append(x)
-    return np.column_stack(cols)
+def _column(features: pd.DataFrame, name: str, how: str, rows=None) -> np.ndarray:
+    """One column of the forest's matrix (of ``rows`` only, when given)."""
+    if name not in features:
+        return np.full(len(features) if rows is None else len(rows), np.nan)
+    x = features[name].to_numpy(dtype=np.float64)
+    if rows is not None:
+        x = x[rows]
+    if how == "surprise":
+        return np.where(np.isnan(x), np.nan, surprise(x))
+    if how == "log1p":
+        return np.sign(x) * np.log1p(np.abs(x))
+    return x
+
+
+def _matrix(features: pd.DataFrame, fill: np.ndarray | None = None) -> np.ndarray:
+    """The (cases, IF_FEATURES) matrix, built in place column by column (NaN replaced by
+    ``fill`` when given): one copy of the matrix, never two."""
+    x = np.empty((len(features), len(IF_FEATURES)))
+    for j, (name, how) in enumerate(IF_FEATURES):
+        col = _column(features, name, how)
+        x[:, j] = col if fill is None else np.where(np.isnan(col), fill[j], col)
+    return x
 
 
 class IsolationDetector:
@@ -83,31 +91,35 @@ class IsolationDetector:
         self.n_jobs = n_jobs
 
     def fit(self, features: pd.DataFrame) -> IsolationDetector:
-        x = _matrix(features)
-        self.fill_ = np.array(
-            [np.median(col[~np.isnan(col)]) if (~np.isnan(col)).any() else 0.0 for col in x.T]
-        )
-        x = np.where(np.isnan(x), self.fill_, x)
+        n = len(features)
         rng = np.random.default_rng(self.random_state)
-        rows = (
-            rng.choice(len(x), size=min(len(x), self.max_fit_rows), replace=False) if len(x) else []
-        )
+        rows = rng.choice(n, size=min(n, self.max_fit_rows), replace=False) if n else []
         seed = int(rng.integers(2**31 - 1))
+        # column by column: the fill is each column's median over every reference case, and
+        # only the sampled rows are kept (the forest is fitted on them)
+        fill, sample = [], np.empty((len(rows), len(IF_FEATURES)))
+        for j, (name, how) in enumerate(IF_FEATURES):
+            col = _column(features, name, how)
+            known = col[~np.isnan(col)]
+            fill.append(np.median(known) if known.size else 0.0)
+            sample[:, j] = col[rows]
+        self.fill_ = np.array(fill)
+        sample = np.where(np.isnan(sample), self.fill_, sample)
         self.forest_ = IsolationForest(n_estimators=self.n_estimators, random_state=seed).fit(
-            x[rows]
+            sample
         )
-        self.reference_ = np.sort(self.anomaly(features, _filled=x[rows]))
+        self.reference_ = np.sort(self.anomaly(features, _filled=sample))
         return self
 
     def anomaly(self, features: pd.DataFrame, _filled: np.ndarray | None = None) -> np.ndarray:
         """Anomaly score, higher = more anomalous (the sign flip of ``score_samples``)."""
-        x = _filled if _filled is not None else _matrix(features)
-        x = np.where(np.isnan(x), self.fill_, x)
+        x = _filled if _filled is not None else _matrix(features, self.fill_)
         if len(x) == 0:  # an empty batch: nothing to score
             return np.empty(0)
         # Row chunks on threads, each scored by all trees in order: parallel and still
         # byte-for-byte deterministic (a threaded sum over trees is not).
-        chunks = np.array_split(np.arange(len(x)), max(1, min(self.n_jobs, len(x) // 10_000)))
+        bounds = np.linspace(0, len(x), max(1, min(self.n_jobs, len(x) // 10_000)) + 1)
+        chunks = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             parts = list(pool.map(lambda rows: self.forest_.score_samples(x[rows]), chunks))
         return -np.concatenate(parts) if parts else np.empty(0)

@@ -83,21 +83,38 @@ def pair_threshold(n: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
     """The smallest pair count whose :func:`pair_tail` is at most ``alpha`` (at least 2).
 
     Exact for ``n`` up to the cap; beyond it the scaled threshold is found by bisection.
+    Computed once per distinct (dossiers, share): a province's pairs share a few
+    thousand of them.
     """
     n = np.asarray(n, dtype=np.float64)
     share = steering_share(q)
     small = n <= PAIR_EVIDENCE_CAP
-    out = stats.binom.isf(alpha, np.where(small, n, PAIR_EVIDENCE_CAP), share) + 1
+    trials, t_codes = _distinct(np.where(small, n, PAIR_EVIDENCE_CAP))
+    shares, s_codes = _distinct(share)
+    first, inverse = _distinct(t_codes * len(shares) + s_codes, positions=True)
+    out = (stats.binom.isf(alpha, trials[t_codes[first]], shares[s_codes[first]]) + 1)[inverse]
     big = np.flatnonzero(~small)
     if big.size:
-        lo, hi = np.zeros(big.size), np.full(big.size, float(PAIR_EVIDENCE_CAP) + 1)
-        s, cap = share[big], float(PAIR_EVIDENCE_CAP)
+        s, inverse = _distinct(share[big])
+        lo, hi = np.zeros(s.size), np.full(s.size, float(PAIR_EVIDENCE_CAP) + 1)
+        cap = float(PAIR_EVIDENCE_CAP)
         for _ in range(40):  # tail(x) falls with x; find where it crosses alpha
             mid = (lo + hi) / 2
             below = special.betainc(mid, np.maximum(cap - mid + 1, 1e-9), s) <= alpha
             hi, lo = np.where(below, mid, hi), np.where(below, lo, mid)
-        out[big] = np.ceil(hi * n[big] / cap - 1e-9)
+        out[big] = np.ceil(hi[inverse] * n[big] / cap - 1e-9)
     return np.maximum(out, 2.0)
+
+
+def _distinct(values: np.ndarray, positions: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values, or their first rows with ``positions``; each row's code): a hash
+    factorisation, NaN kept as a value of its own."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if positions:
+        first = np.empty(len(uniques), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        return first, codes
+    return np.asarray(uniques), codes
 
 
 def _others(features: pd.DataFrame):

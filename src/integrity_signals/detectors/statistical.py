@@ -160,40 +160,84 @@ class TailDetector:
         ).astype(np.float64)
         return p, events, moderate
 
+    def case_signals(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
+        """What the features alone decide, whatever the fitted rates: ``p``, ``events``,
+        ``moderate``, the pair-event chance, cluster size and testability. Computed once, it
+        can be passed to :meth:`fit` and :meth:`apply` of one batch as ``signals``."""
+        p, events, moderate = self._indicators(features)
+        pairs = [j for j, s in enumerate(SIGNALS) if s.null == "binomial"]
+        has_pairs = "handlers__pair_expected" in features.columns
+        return {
+            "p": p, "events": events, "moderate": moderate,
+            "pair_chance": {j: pair_event_chance(features, self.thresholds[j]) for j in pairs},
+            "cluster": (
+                cluster_size(features, self.thresholds[pairs[0]])
+                if pairs and has_pairs else np.ones(len(features))
+            ),
+            "testable": (
+                pair_can_reach(features, TESTABLE_AT)
+                if has_pairs else np.zeros(len(features), dtype=bool)
+            ),
+        }  # fmt: skip
+
     # ------------------------------------------------------------------ fit / apply
     def fit(
-        self, features: pd.DataFrame, procedure, unit, officer, *, leave_out=None
+        self, features: pd.DataFrame, procedure, unit, officer, *, leave_out=None, signals=None
     ) -> TailDetector:
         """Learn event and moderate counts per procedure, procedure x unit, and per officer.
 
         ``procedure``, ``unit`` and ``officer`` are integer codes of the reference cases.
         ``leave_out`` (cases, signals), optional: cases whose events of a signal do not count
         in the peer rates (those of officers found anomalous on it: a few corrupt officers
-        must not raise every other officer's baseline).
+        must not raise every other officer's baseline). ``signals``: the features'
+        :meth:`case_signals`, when already known.
         """
-        _, events, moderate = self._indicators(features)
-        every = np.column_stack([events, moderate])  # the unit practice reads every officer
-        if leave_out is not None:
-            events = np.where(leave_out, np.nan, events)
-            moderate = np.where(leave_out, np.nan, moderate)
-        ind = np.column_stack([events, moderate])
-        present = ~np.isnan(ind)
-        self.overall_ = np.nansum(ind, axis=0) / np.maximum(present.sum(axis=0), 1)
+        if signals is None:
+            _, events, moderate = self._indicators(features)
+        else:
+            events, moderate = signals["events"], signals["moderate"]
+        # one indicator column at a time (events, then moderate cases): memory stays O(cases)
+        k = events.shape[1]
+
+        def every(j):  # the unit practice reads every officer
+            return events[:, j] if j < k else moderate[:, j - k]
+
+        def ind(j):  # the peer rates leave the anomalous officers' events out
+            return (
+                every(j) if leave_out is None else np.where(leave_out[:, j % k], np.nan, every(j))
+            )
+
         keys = _keys(procedure, unit, officer)
-        self.tables_ = {}
-        for name in ("p", "po", "pu", "puo"):
-            uniq, inverse = np.unique(keys[name], return_inverse=True)
-            self.tables_[name] = (pd.Index(uniq), *_sums(inverse, len(uniq), ind))
+        groups = {
+            name: np.unique(keys[name], return_inverse=True) for name in ("p", "po", "pu", "puo")
+        }
+        sums = {
+            name: (np.empty((2 * k, len(u))), np.empty((2 * k, len(u))))
+            for name, (u, _) in groups.items()
+        }
+        overall = np.empty(2 * k)
+        for j in range(2 * k):
+            column = ind(j)
+            present = ~np.isnan(column)  # indicators are 0 / 1: their sums are exact in any order
+            overall[j] = np.nansum(column) / max(int(present.sum()), 1)
+            for name, (uniq, inverse) in groups.items():
+                _sum_into(sums[name], j, inverse, len(uniq), column)
+        self.overall_ = overall
+        self.tables_ = {name: (pd.Index(groups[name][0]), *sums[name]) for name in groups}
         # unit practice: each officer's events against what the procedure rates predict for its
         # cases; a unit's practice is what its *other* officers typically do (their median, which
         # a rogue officer cannot move, and which keeps a practice of the whole unit: where all
         # its officers stand out together, that is the unit's habit, not theirs)
         index, counts, totals = self.tables_["p"]
         proc_rate = shrunk_rate(counts, totals, self.overall_[:, None], float(self.shrinkage))
-        predicted = proc_rate[:, np.maximum(index.get_indexer(keys["p"]), 0)].T
+        at_p = np.maximum(index.get_indexer(keys["p"]), 0)
         uniq, inverse = np.unique(keys["uo"], return_inverse=True)
-        events_uo, cases_uo = _sums(inverse, len(uniq), every)
-        pred_uo, _ = _sums(inverse, len(uniq), np.where(~np.isnan(every), predicted, np.nan))
+        events_uo, cases_uo = _sums(inverse, len(uniq), (every(j) for j in range(2 * k)), 2 * k)
+        pred_uo, _ = _sums(
+            inverse, len(uniq),
+            (np.where(~np.isnan(every(j)), proc_rate[j, at_p], np.nan) for j in range(2 * k)),
+            2 * k,
+        )  # fmt: skip
         unit_of = uniq >> 21
         enough = cases_uo >= _UNIT_MIN_CASES  # an officer's ratio needs a few cases to mean much
         ratio = np.where(enough, (events_uo + _UNIT_PSEUDO) / (pred_uo + _UNIT_PSEUDO), np.nan)
@@ -211,34 +255,35 @@ class TailDetector:
         )
         return self
 
-    def apply(self, features: pd.DataFrame, procedure, unit, officer) -> Tails:
-        """p-values, events and their expected chances of a batch (see :class:`Tails`)."""
-        p, events, moderate = self._indicators(features)
-        rate = self._rates(procedure, unit, officer)
+    def apply(self, features: pd.DataFrame, procedure, unit, officer, *, signals=None) -> Tails:
+        """p-values, events and their expected chances of a batch (see :class:`Tails`);
+        ``signals``: the features' :meth:`case_signals`, when already known."""
+        if signals is None:
+            signals = self.case_signals(features)
+        p, events, moderate = signals["p"], signals["events"], signals["moderate"]
+        procedure, unit, officer = (
+            np.asarray(a, dtype=np.int64) for a in (procedure, unit, officer)
+        )
+        # the rates are those of the case's procedure x unit x officer cell: computed once per cell
+        cell = pd.factorize(_keys(procedure, unit, officer)["puo"])[0]
+        first = np.empty(int(cell.max(initial=-1)) + 1, dtype=np.int64)
+        first[cell[::-1]] = np.arange(len(cell) - 1, -1, -1)
+        rate = self._rates(procedure[first], unit[first], officer[first])[cell]
         k = len(SIGNALS)
         expected, moderate_expected = rate[:, :k], rate[:, k:]
         for j, sig in enumerate(SIGNALS):
             if sig.null == "calibrated":
                 expected[:, j] = self.event_alpha
             elif sig.null == "binomial":
-                expected[:, j] = pair_event_chance(features, self.thresholds[j])
+                expected[:, j] = signals["pair_chance"][j]
         expected = np.where(np.isnan(p), np.nan, np.clip(expected, 1e-6, 1.0))
         moderate_expected = np.where(
             np.isnan(moderate), np.nan, np.clip(np.maximum(moderate_expected, expected), 1e-6, 1.0)
         )
-        cell = pd.factorize(_keys(procedure, unit, officer)["puo"])[0]
-        pairs = [j for j, s in enumerate(SIGNALS) if s.null == "binomial"]
-        cluster = (
-            cluster_size(features, self.thresholds[pairs[0]])
-            if pairs and "handlers__pair_expected" in features.columns
-            else np.ones(len(features))
-        )
-        testable = (
-            pair_can_reach(features, TESTABLE_AT)
-            if "handlers__pair_expected" in features.columns
-            else np.zeros(len(features), dtype=bool)
-        )
-        return Tails(p, events, expected, moderate, moderate_expected, cell, cluster, testable)
+        return Tails(
+            p, events, expected, moderate, moderate_expected, cell, signals["cluster"],
+            signals["testable"],
+        )  # fmt: skip
 
     def _rates(self, procedure, unit, officer) -> np.ndarray:
         """(cases, 2 x signals) probability of an event, then of a moderate case, under the
@@ -288,15 +333,21 @@ class TailDetector:
         return rate
 
 
-def _sums(inverse: np.ndarray, n: int, ind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per group and column: the sum of the indicator and the number of present values."""
-    counts = np.empty((ind.shape[1], n))
-    totals = np.empty((ind.shape[1], n))
-    for j in range(ind.shape[1]):
-        ok = ~np.isnan(ind[:, j])
-        counts[j] = np.bincount(inverse[ok], ind[ok, j], n)
-        totals[j] = np.bincount(inverse[ok], minlength=n)
-    return counts, totals
+def _sums(inverse: np.ndarray, n: int, columns, m: int):
+    """Per column and group: the sum of the column's values and the number of present values
+    (``columns``: ``m`` case columns, read one at a time)."""
+    out = np.empty((m, n)), np.empty((m, n))
+    for j, column in enumerate(columns):
+        _sum_into(out, j, inverse, n, column)
+    return out
+
+
+def _sum_into(out, j: int, inverse: np.ndarray, n: int, column: np.ndarray) -> None:
+    """Row ``j`` of :func:`_sums`' (sums, counts), from one column of the cases."""
+    missing = np.isnan(column)  # missing values go to an extra bin: no masked copies
+    bins = np.where(missing, n, inverse)
+    out[0][j] = np.bincount(bins, np.where(missing, 0.0, column), n + 1)[:n]
+    out[1][j] = np.bincount(bins, minlength=n + 1)[:n]
 
 
 def _keys(procedure: np.ndarray, unit: np.ndarray, officer: np.ndarray) -> dict[str, np.ndarray]:

@@ -147,11 +147,18 @@ class GroupedReference:
         keep = (groups >= 0) & np.isfinite(values)
         g, v = groups[keep], values[keep]
         # exact integer keys, increasing in (group, value): the value's rank among the distinct
-        # reference values (a float key such as group + f(value) would merge close values)
-        self.distinct = unique_sorted(v)
+        # reference values (a float key such as group + f(value) would merge close values).
+        # One sort of the values; the stable sort by group on top is a radix sort of small codes.
+        by_value = np.argsort(v, kind="stable")
+        sorted_v = v[by_value]
+        first = np.concatenate([[True], sorted_v[1:] != sorted_v[:-1]])[: v.size]
+        self.distinct = sorted_v[first]
+        rank = np.empty(v.size, dtype=np.int64)
+        rank[by_value] = np.cumsum(first) - 1
         width = np.int64(len(self.distinct) + 1)
-        keys = g * width + np.searchsorted(self.distinct, v)
-        order = np.argsort(keys, kind="stable")
+        keys = g * width + rank
+        small = np.uint16 if n_groups <= 1 << 16 else np.int64
+        order = by_value[np.argsort(g[by_value].astype(small), kind="stable")]
         self.n_groups = int(n_groups)
         self.width = width
         self.values = v[order]

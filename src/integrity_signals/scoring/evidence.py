@@ -62,15 +62,18 @@ class Evidence:
         return self.entities["handler_id"]
 
 
-def build_evidence(model, cases: pd.DataFrame) -> Evidence:
-    """Score one validated batch with a fitted :class:`~integrity_signals.RiskModel`."""
+def build_evidence(model, cases: pd.DataFrame, features=None, tails=None) -> Evidence:
+    """Score one validated batch with a fitted :class:`~integrity_signals.RiskModel`
+    (``features`` and ``tails``: the batch's, when already known)."""
     private = model._private(cases)  # pseudonymised ids where the model keeps only those
     known = guard(model, private)  # dossiers the reference record holds: never counted twice
-    ctx = model.features_._context(private)
-    ctx.in_record = known
-    features = model.features_.transform(ctx)
+    if features is None:
+        ctx = model.features_._context(private)
+        ctx.in_record = known
+        features = model.features_.transform(ctx)
     proc, unit, officer = model._groups(cases)
-    tails = model.tails_.apply(features, proc, unit, officer)
+    if tails is None:
+        tails = model.tails_.apply(features, proc, unit, officer)
     fees = (
         cases["fee_charged"].to_numpy(dtype=float, na_value=np.nan)
         if "fee_charged" in cases
@@ -106,8 +109,8 @@ def build_evidence(model, cases: pd.DataFrame) -> Evidence:
         if model.isolation_ is not None
         else np.full(len(cases), np.nan)
     )
-    own = cauchy_combine(np.column_stack([p_case, p_if]))
-    combined = cauchy_combine(np.column_stack([p_case, context, p_if]))
+    own = cauchy_combine(p_case, p_if[:, None])  # blocks side by side, never stacked whole
+    combined = cauchy_combine(p_case, context, p_if[:, None])
     risk, own_posterior = posterior(own, officer_posterior(officers, tails.events))
     q_own = bh_qvalues(own)
     q_officer = officer_route(officers, tails.events, model.fdr)

@@ -36,10 +36,13 @@ def fit_reference(
     event_alpha: float,
     shrinkage: float,
     fdr: float,
-) -> tuple[TailDetector, dict[str, EntityRateTest], dict[str, EntityRecord]]:
-    """The fitted tail detector, and per level the entity test and the reference record."""  # fmt: skip
-    detector = TailDetector(event_alpha, shrinkage).fit(features, *groups)
-    tails = detector.apply(features, *groups)
+) -> tuple[TailDetector, dict[str, EntityRateTest], dict[str, EntityRecord], Tails]:
+    """The fitted tail detector, per level the entity test and the reference record, and the
+    reference cases' signals under the fitted detector."""
+    detector = TailDetector(event_alpha, shrinkage)
+    signals = detector.case_signals(features)  # the features' own part: once for every round
+    detector.fit(features, *groups, signals=signals)
+    tails = detector.apply(features, *groups, signals=signals)
     pairs = pair_ids(cases)
     anomalous, ids = None, None
     for _ in range(PEER_ROUNDS):
@@ -50,19 +53,19 @@ def fit_reference(
         if not found.any() or (anomalous is not None and (found == anomalous).all()):
             break
         anomalous, ids = found, record.ids
-        tails = _refit(detector, features, cases, groups, anomalous, ids)
+        tails = _refit(detector, features, cases, groups, anomalous, ids, signals)
     known = None if anomalous is None else pd.DataFrame(anomalous, index=ids)
     tests, records = {}, {}
     for level in LEVELS:
         tests[level], records[level] = fit_level(
             tails, cases[level], pairs, known if level == "handler_id" else None
         )
-    return detector, tests, records
+    return detector, tests, records, tails
 
 
-def _refit(detector: TailDetector, features, cases, groups, anomalous, ids) -> Tails:
+def _refit(detector: TailDetector, features, cases, groups, anomalous, ids, signals) -> Tails:
     """Refit the detector's rates without the anomalous officers' events (in place)."""
     codes = ids.get_indexer(cases["handler_id"])
     leave_out = anomalous[np.maximum(codes, 0)] & (codes >= 0)[:, None]
-    detector.fit(features, *groups, leave_out=leave_out)
-    return detector.apply(features, *groups)
+    detector.fit(features, *groups, leave_out=leave_out, signals=signals)
+    return detector.apply(features, *groups, signals=signals)

@@ -46,8 +46,7 @@ def case_table(ev: Evidence, *, fdr, reason_share, event_alpha, lang) -> pd.Data
     })  # fmt: skip
     for family in _FAMILIES:
         cols = [j for j, s in enumerate(SIGNALS) if s.family == family]
-        sub = np.column_stack([ev.p_case[:, cols], ev.context[:, cols]])
-        out[f"{family}_score"] = surprise(cauchy_combine(sub))
+        out[f"{family}_score"] = surprise(cauchy_combine(ev.p_case[:, cols], ev.context[:, cols]))
     out["money_at_stake"] = _money_at_stake(ev)
     chosen = np.flatnonzero(flagged | (rank <= max(1, int(np.ceil(reason_share * n)))))
     out["reasons"] = case_reasons(ev, chosen, n, event_alpha, lang)

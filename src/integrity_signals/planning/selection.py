@@ -1,203 +1,37 @@
-"""Inspection plans: the riskiest entities plus a random share with known inclusion probabilities.
-
-An inspector with ``budget`` slots gets the riskiest officers (or units) and,
-in a reserved share of the slots, entities drawn at random. The random part
-is what makes the plan honest: targeted inspections alone only tell how often
-the targeting hits, not how common problems are. Because every entity's
-chance of being inspected is known, the inspection outcomes give an unbiased
-estimate of the problem rate across all entities (the "optimise and
-estimate" practice of tax-audit selection).
-
-Design
-------
-- ``n_random = budget * random_share``, rounded half up (10 % of 25 slots is
-  3), slots are drawn at random; the other ``n_risk = budget - n_random``
-  go to the riskiest entities by ``risk_score`` (higher = riskier; missing
-  scores rank last; ties are broken by entity id, so the plan does not
-  depend on row order).
-- ``max_per_unit`` caps the *risk-selected* entities per ``unit_id``: an
-  entity is skipped when its unit already has that many. If the caps leave
-  too few eligible entities, the risk part takes what it can and the unused
-  slots move to the random part (a warning says how many), so the budget is
-  always spent and the estimate only gets more precise.
-- The random part is a simple random sample without replacement, drawn with
-  ``np.random.default_rng(random_state)`` from the ``M`` entities left after
-  the risk selection. Caps do not apply to it, so every one of them has the
-  exact inclusion probability ``n_random / M``; risk-selected entities have
-  probability 1. Over all ``N`` entities the probabilities sum to ``budget``.
-- The plan holds only the selected rows, risk-selected first, each part in
-  risk order. ``plan.attrs["design"]`` keeps the design as a plain dict:
-  ``level``, ``n_entities`` (N), ``n_rest`` (M), ``n_risk``, ``n_random``,
-  ``n_random_requested``, ``budget``, ``random_share``, ``max_per_unit``,
-  ``random_state``. :func:`inclusion_probabilities` gives the full vector
-  over every entity. A plan that lost its ``attrs`` (written to CSV and read
-  back) still works: the design is recovered from the ``selected_by`` and
-  ``inclusion_probability`` columns.
-
-Estimation from the inspection outcomes is in :mod:`integrity_signals.estimation`.
-"""
+"""Drawing an inspection plan (the riskiest entities plus a random share) and its dossiers."""
 
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import IntegritySignalsWarning, ParameterError, SchemaError
+from ..exceptions import IntegritySignalsWarning, ParameterError
+from .checks import (
+    _FLAG_COLUMNS,
+    _check_columns,
+    _check_complete,
+    _check_entities,
+    _check_flags,
+    _check_frame,
+    _check_int,
+    _entity_level,
+    _fail,
+    _is_real,
+    _rng,
+    _seed_record,
+)
+from .estimation import _plan_design
 
-__all__ = [
-    "MIN_RANDOM_PICKS",
-    "inclusion_probabilities",
-    "plan_dossiers",
-    "plan_inspections",
-    "random_picks_advice",
-]
+__all__ = ["MIN_RANDOM_PICKS", "plan_dossiers", "plan_inspections", "random_picks_advice"]
 
 #: Random picks below which the problem-rate estimate is too imprecise to act on: with
 #: one pick the 95 % interval spans most of [0, 1] whatever the inspectors find.
 MIN_RANDOM_PICKS = 5
 
-LEVELS = ("handler_id", "unit_id")
-"""Entity id columns detected, in this order, when ``level`` is not given."""
-
 _PASSTHROUGH = ("risk_score", "rank", "flagged", "n_cases", "money_at_stake", "reasons")
-_FLAG_COLUMNS = ("case_id", "risk_score", "reasons")
-_PLAN_COLUMNS = ("selected_by", "inclusion_probability")
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _fail(param: str, func: str, expected: str, got: str, fix: str = "") -> str:
-    """The house error message."""
-    return f"The {param!r} parameter of {func} must be {expected}. Got {got} instead.{fix}"
-
-
-def _check_frame(obj, param: str, func: str, what: str) -> None:
-    if not isinstance(obj, pd.DataFrame):
-        raise TypeError(_fail(param, func, what, f"{type(obj).__name__}"))
-
-
-def _check_int(value, param: str, func: str, *, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        expected = "None or an int >= 1" if allow_none else "an int >= 1"
-        raise ValueError(_fail(param, func, expected, f"{value!r}"))
-    return int(value)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _check_complete(df: pd.DataFrame, column: str, func: str, when: str = "") -> None:
-    missing = int(df[column].isna().sum())
-    if missing:
-        raise SchemaError(
-            _fail(
-                "entity_scores",
-                func,
-                f"a frame with a {column} on every row{when}",
-                f"{missing} rows without one",
-            )
-        )
-
-
-def _check_columns(df: pd.DataFrame, needed, param: str, func: str, what: str = "") -> None:
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise SchemaError(
-            _fail(
-                param,
-                func,
-                f"a frame with the columns {list(needed)}{what}",
-                f"one without {missing} (columns {[str(c) for c in df.columns]})",
-            ),
-            code="missing_columns",
-            params={"param": param, "missing": missing, "columns": [str(c) for c in df.columns]},
-        )
-
-
-def _check_numeric(df: pd.DataFrame, column: str, param: str, func: str) -> None:
-    dtype = df[column].dtype
-    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-        raise SchemaError(_fail(param, func, f"a numeric {column!r} column", f"dtype {dtype}"))
-
-
-def _entity_level(df: pd.DataFrame, level, func: str) -> str:
-    """The entity id column: ``level`` if given, else the first of :data:`LEVELS` present."""
-    if level is None:
-        found = [c for c in LEVELS if c in df.columns]
-        if not found:
-            raise SchemaError(
-                _fail(
-                    "entity_scores",
-                    func,
-                    f"a frame with an entity id column ({' or '.join(map(repr, LEVELS))})",
-                    f"columns {[str(c) for c in df.columns]}",
-                    " Name the id column with level=.",
-                ),
-                code="missing_columns",
-                params={"param": "entity_scores", "missing": ["handler_id or unit_id"],
-                        "columns": [str(c) for c in df.columns]},
-            )  # fmt: skip
-        return found[0]
-    if not isinstance(level, str) or level not in df.columns:
-        raise ValueError(
-            _fail("level", func, "None or a column of entity_scores", f"{level!r}"),
-        )
-    return level
-
-
-def _check_entities(df: pd.DataFrame, level: str, func: str) -> None:
-    _check_columns(df, [level, "risk_score"], "entity_scores", func)
-    _check_numeric(df, "risk_score", "entity_scores", func)
-    ids = df[level]
-    _check_complete(df, level, func)
-    if not ids.is_unique:
-        repeated = sorted(map(str, ids[ids.duplicated()].unique()))
-        raise SchemaError(
-            _fail(
-                "entity_scores",
-                func,
-                f"a frame with one row per {level}",
-                f"repeated ids {repeated}",
-                " Aggregate or drop the duplicates first.",
-            ),
-            code="repeated_entities",
-            params={"param": "entity_scores", "level": level, "repeated": repeated},
-        )
-
-
-def _rng(random_state, func: str) -> np.random.Generator:
-    try:
-        return np.random.default_rng(random_state)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            _fail(
-                "random_state", func, "None, an int >= 0 or a numpy Generator", f"{random_state!r}"
-            )
-        ) from exc
-
-
-def _seed_record(random_state):
-    """``random_state`` as a plain value for the design: None, an int, or the object's repr."""
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        return None if random_state is None else int(random_state)
-    return repr(random_state)
-
-
-def _check_flags(flags, level: str, func: str) -> None:
-    _check_frame(flags, "flags", func, "None or a DataFrame from RiskModel.score")
-    _check_columns(flags, [level, *_FLAG_COLUMNS], "flags", func)
-    _check_numeric(flags, "risk_score", "flags", func)
-
-
-# --------------------------------------------------------------------------- planning
 
 
 def _risk_order(df: pd.DataFrame, level: str) -> np.ndarray:
@@ -503,122 +337,6 @@ def plan_inspections(
         "random_state": _seed_record(random_state),
     }
     return plan
-
-
-def _plan_design(plan, func: str) -> dict:
-    """The design of a plan, from ``plan.attrs`` or recovered from its columns."""
-    _check_frame(plan, "plan", func, "a DataFrame from plan_inspections")
-    design = dict(plan.attrs.get("design", {}))
-    level = design.get("level") or next((c for c in LEVELS if c in plan.columns), None)
-    _check_columns(plan, [level or LEVELS[0], *_PLAN_COLUMNS], "plan", func)
-    by = plan["selected_by"]
-    unknown = sorted(map(str, set(by.unique()) - {"risk", "random"}))
-    if unknown:
-        raise SchemaError(
-            _fail("plan", func, "a plan whose selected_by is 'risk' or 'random'", f"{unknown}")
-        )
-    n_risk, n_random = int(by.eq("risk").sum()), int(by.eq("random").sum())
-    if "n_risk" in design:
-        if (design["n_risk"], design["n_random"]) != (n_risk, n_random):
-            raise SchemaError(
-                _fail(
-                    "plan",
-                    func,
-                    f"every row plan_inspections returned ({design['n_risk']} risk and "
-                    f"{design['n_random']} random rows, by its design)",
-                    f"{n_risk} risk and {n_random} random rows",
-                    " Pass the whole plan; the estimate needs every inspected entity.",
-                )
-            )
-        return design
-    probs = plan.loc[by.eq("random"), "inclusion_probability"].unique()
-    if n_random and (len(probs) != 1 or not 0 < probs[0] <= 1):
-        raise SchemaError(
-            _fail(
-                "plan",
-                func,
-                "a plan whose random rows share one inclusion_probability in (0, 1]",
-                f"{sorted(map(float, probs))}",
-            )
-        )
-    n_rest = int(round(n_random / probs[0])) if n_random else None
-    return {
-        "level": level,
-        "n_entities": None if n_rest is None else n_risk + n_rest,
-        "n_rest": n_rest,
-        "n_risk": n_risk,
-        "n_random": n_random,
-    }
-
-
-def inclusion_probabilities(entity_scores, plan):
-    """Every entity's probability of being in the plan; they sum to the budget.
-
-    Parameters
-    ----------
-    entity_scores : pandas.DataFrame
-        The frame the plan was made from.
-    plan : pandas.DataFrame
-        A plan from :func:`plan_inspections`.
-
-    Returns
-    -------
-    pandas.Series
-        Named ``inclusion_probability``, indexed by entity id in the row order
-        of ``entity_scores``: 1.0 for risk-selected entities, ``n_random / M``
-        for every other one, drawn or not.
-
-    Raises
-    ------
-    SchemaError
-        If the plan names entities that ``entity_scores`` lacks, or was made
-        from a frame of another size.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from integrity_signals.planning import inclusion_probabilities, plan_inspections
-    >>> units = pd.DataFrame({"unit_id": ["P1", "P2", "P3", "P4", "P5"],
-    ...                       "risk_score": [0.9, 0.7, 0.5, 0.3, 0.1]})
-    >>> plan = plan_inspections(units, budget=2, random_share=0.5, random_state=0)
-    >>> inclusion_probabilities(units, plan)
-    unit_id
-    P1    1.00
-    P2    0.25
-    P3    0.25
-    P4    0.25
-    P5    0.25
-    Name: inclusion_probability, dtype: float64
-    """
-    func = "inclusion_probabilities"
-    design = _plan_design(plan, func)
-    level = design["level"]
-    _check_frame(entity_scores, "entity_scores", func, "the DataFrame the plan was made from")
-    _check_entities(entity_scores, level, func)
-    ids = pd.Index(entity_scores[level])
-    strangers = sorted(map(str, set(plan[level]) - set(ids)))
-    if strangers:
-        raise SchemaError(
-            _fail(
-                "plan",
-                func,
-                "a plan made from entity_scores",
-                f"planned ids that entity_scores lacks: {strangers}",
-            )
-        )
-    if design["n_entities"] is not None and design["n_entities"] != len(ids):
-        raise SchemaError(
-            _fail(
-                "entity_scores",
-                func,
-                f"the frame the plan was made from ({design['n_entities']} entities)",
-                f"{len(ids)} rows",
-            )
-        )
-    risk = ids.isin(plan.loc[plan["selected_by"].eq("risk"), level])
-    n_rest = len(ids) - int(risk.sum())
-    rest_p = design["n_random"] / n_rest if n_rest else 0.0
-    return pd.Series(np.where(risk, 1.0, rest_p), index=ids, name="inclusion_probability")
 
 
 def plan_dossiers(plan, flags, n_dossiers=5):
