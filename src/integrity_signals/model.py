@@ -34,16 +34,23 @@ from sklearn.base import BaseEstimator
 from .calendar import WorkCalendar
 from .checks import check_bool, check_int, check_is_fitted, check_real, fail
 from .detectors import DigitTest, IsolationDetector
-from .exceptions import IncompatibleBatchError, IntegritySignalsWarning
 from .features import CaseFeatures
 from .features.base import Codebook
-from .pseudonyms import DEFAULT_SOURCE, Pseudonymizer, key_source
+from .pseudonyms import key_source, private_view
 from .reasons import REASON_COLUMNS, case_reason_records
 from .resolution import data_coverage
 from .scoring import LEVELS, build_evidence
 from .scoring.batch import LastBatch
 from .scoring.canonical import canonical_cases
-from .scoring.compatibility import batch_profile, describe, differences, rate_differences
+from .scoring.compatibility import (
+    batch_profile,
+    catalog_hash,
+    differences,
+    rate_differences,
+    refusal,
+    warn_forced,
+    with_mismatch,
+)
 from .scoring.entities import codes_of
 from .scoring.overlap import CaseIndex
 from .scoring.reference import fit_reference
@@ -187,7 +194,7 @@ class RiskModel(BaseEstimator):
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
         self.feature_names_ = list(features.columns)
-        self.catalog_hash_ = _catalog_hash(catalog)
+        self.catalog_hash_ = catalog_hash(catalog)
         self.fitted_at_ = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
         # scoring this very batch next reuses its features and signals
         self._cache = LastBatch.of(data, cases, seed={"features": features, "tails": tails})
@@ -205,19 +212,8 @@ class RiskModel(BaseEstimator):
         )
 
     def _private(self, cases: pd.DataFrame, *, fitting: bool = False) -> pd.DataFrame:
-        """The cases as the model sees them: with applicant and case ids pseudonymised when the
-        model was (or is being) fitted with ``pseudonymize`` (the secret checked)."""
-        if fitting:
-            source = key_source(self.pseudonymize)
-            keyer = Pseudonymizer(source) if source is not None else None
-            self.key_check_ = None if keyer is None else keyer.check
-            return cases if keyer is None else keyer.apply(cases)
-        check = getattr(self, "key_check_", None)
-        if check is None:
-            return cases
-        keyer = Pseudonymizer(key_source(self.pseudonymize) or DEFAULT_SOURCE)
-        keyer.verify(check)
-        return keyer.apply(cases)
+        """The cases as the model sees them (see :func:`~integrity_signals.pseudonyms.private_view`)."""
+        return private_view(self, cases, fitting=fitting)
 
     def _missing_state(self) -> list[str]:
         """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
@@ -253,7 +249,7 @@ class RiskModel(BaseEstimator):
             seed = last.seed if known else {}
             found = differences(self, cases, self._groups(cases))
             if found and not force:  # refused before the work
-                raise _incompatible(found)
+                raise refusal(found)
             if last is not None:  # the last batch's evidence goes before this one's is built
                 last.clear()
             self._cache = None
@@ -261,18 +257,9 @@ class RiskModel(BaseEstimator):
             found = found + rate_differences(self, evidence.officers)
             self._cache = LastBatch.of(data, cases, evidence=evidence, found=found)
         if found and not force:
-            raise _incompatible(found)
+            raise refusal(found)
         if found and not quiet:
-            warnings.warn(
-                IntegritySignalsWarning(
-                    "Scored with force=True although the batch differs from the model's fit: "
-                    + "; ".join(describe(d) for d in found)
-                    + ". The outputs carry this in their model_mismatch column.",
-                    code="forced_mismatch",
-                    params={"differences": found},
-                ),
-                stacklevel=3,
-            )
+            warn_forced(found, stacklevel=4)
         return evidence, found
 
     # ------------------------------------------------------------------ cases
@@ -400,36 +387,7 @@ _NOT_FITTED = (
 )
 
 
-def _incompatible(found: list[dict]) -> IncompatibleBatchError:
-    return IncompatibleBatchError(
-        "This batch is not like the data the model was fitted on: "
-        + "; ".join(describe(d) for d in found)
-        + ". Its scores would measure the difference, not the officers: fit a model on data like "
-        "this batch, or pass force=True to score it anyway (the outputs then say how it differs).",
-        code="incompatible_batch",
-        params={"differences": found},
-    )
-
-
-def with_mismatch(table: pd.DataFrame, found: list[dict], lang: str = "en") -> pd.DataFrame:
-    """``table`` with a ``model_mismatch`` column when the batch was scored despite differing."""
-    if found:
-        table["model_mismatch"] = "; ".join(describe(d, lang) for d in found)
-    return table
-
-
 def _check_lang(lang, method: str) -> str:
     if lang not in LANGS:
         raise fail(method, "lang", f"one of {LANGS}", lang)
     return lang
-
-
-def _catalog_hash(catalog) -> str | None:
-    if catalog is None:
-        return None
-    import hashlib
-
-    frame = getattr(catalog, "catalog", catalog)
-    return hashlib.sha256(
-        pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
-    ).hexdigest()

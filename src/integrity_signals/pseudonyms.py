@@ -28,7 +28,7 @@ import pandas as pd
 
 from .exceptions import PseudonymKeyError
 
-__all__ = ["DEFAULT_SOURCE", "PseudonymKeyError", "Pseudonymizer", "key_source"]
+__all__ = ["DEFAULT_SOURCE", "PseudonymKeyError", "Pseudonymizer", "key_source", "private_view"]
 
 #: Where the secret is read when ``pseudonymize=True`` (``fit --pseudonymize`` alone).
 DEFAULT_SOURCE = "env:INTEGRITY_SIGNALS_KEY"
@@ -140,3 +140,19 @@ class Pseudonymizer:
 
     def __getstate__(self):  # never pickled with a secret inside
         raise TypeError("a Pseudonymizer holds a secret and is not saved")
+
+
+def private_view(model, cases: pd.DataFrame, *, fitting: bool = False) -> pd.DataFrame:
+    """The cases as ``model`` sees them: with applicant and case ids pseudonymised when the
+    model was (``fitting``: is being) fitted with ``pseudonymize`` (the secret checked)."""
+    if fitting:
+        source = key_source(model.pseudonymize)
+        keyer = Pseudonymizer(source) if source is not None else None
+        model.key_check_ = None if keyer is None else keyer.check
+        return cases if keyer is None else keyer.apply(cases)
+    check = getattr(model, "key_check_", None)
+    if check is None:
+        return cases
+    keyer = Pseudonymizer(key_source(model.pseudonymize) or DEFAULT_SOURCE)
+    keyer.verify(check)
+    return keyer.apply(cases)

@@ -32,9 +32,13 @@ the outputs (column ``model_mismatch``).
 
 from __future__ import annotations
 
+import hashlib
+import warnings
+
 import numpy as np
 import pandas as pd
 
+from ..exceptions import IncompatibleBatchError, IntegritySignalsWarning
 from ..resolution import time_resolution
 from ..signals import SIGNALS
 
@@ -44,9 +48,13 @@ __all__ = [
     "MAX_UNKNOWN",
     "MIN_EXCESS",
     "batch_profile",
+    "catalog_hash",
     "differences",
     "describe",
     "rate_differences",
+    "refusal",
+    "warn_forced",
+    "with_mismatch",
 ]
 
 #: Share of a batch's dossiers in unknown units (or of unknown procedures) that is refused...
@@ -228,3 +236,46 @@ def _resolution_vi(status: str) -> str:
     if status.startswith("constant time"):
         return "luôn ghi cùng một giờ " + status.removeprefix("constant time ")
     return {"times": "có giờ", "no values": "trống"}.get(status, status)
+
+
+def refusal(found: list[dict]) -> IncompatibleBatchError:
+    """The error ``score`` raises for a batch with the differences ``found``."""
+    return IncompatibleBatchError(
+        "This batch is not like the data the model was fitted on: "
+        + "; ".join(describe(d) for d in found)
+        + ". Its scores would measure the difference, not the officers: fit a model on data like "
+        "this batch, or pass force=True to score it anyway (the outputs then say how it differs).",
+        code="incompatible_batch",
+        params={"differences": found},
+    )
+
+
+def warn_forced(found: list[dict], stacklevel: int = 2) -> None:
+    """Warn that a batch with the differences ``found`` was scored with ``force=True``."""
+    warnings.warn(
+        IntegritySignalsWarning(
+            "Scored with force=True although the batch differs from the model's fit: "
+            + "; ".join(describe(d) for d in found)
+            + ". The outputs carry this in their model_mismatch column.",
+            code="forced_mismatch",
+            params={"differences": found},
+        ),
+        stacklevel=stacklevel,
+    )
+
+
+def with_mismatch(table: pd.DataFrame, found: list[dict], lang: str = "en") -> pd.DataFrame:
+    """``table`` with a ``model_mismatch`` column when the batch was scored despite differing."""
+    if found:
+        table["model_mismatch"] = "; ".join(describe(d, lang) for d in found)
+    return table
+
+
+def catalog_hash(catalog) -> str | None:
+    """SHA-256 of the catalog a model was fitted with (None without one)."""
+    if catalog is None:
+        return None
+    frame = getattr(catalog, "catalog", catalog)
+    return hashlib.sha256(
+        pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    ).hexdigest()
