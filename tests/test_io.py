@@ -152,6 +152,23 @@ def test_read_cases_accepts_a_frame():
     assert len(isig.read_cases(frame).cases) == 1
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\x1f\x8bM\xc3\xa3 h\xe1\xbb\x93 s\xc6\xa1\r\n",  # gzip magic, then no gzip (fuzzing)
+        gzip.compress((HEADER + ROWS * 200).encode())[:-40],  # a gzip cut short
+    ],
+    ids=["bad_header", "truncated"],
+)
+def test_a_damaged_gzip_csv_is_refused_by_name(tmp_path, payload):
+    path = tmp_path / "cases.csv.gz"
+    path.write_bytes(payload)
+    with pytest.raises(isig.SchemaError, match="cannot be decompressed") as err:
+        isig.read_cases(path)
+    assert err.value.code == "compressed_damaged"
+    assert err.value.params["compression"] == "gzip"
+
+
 def test_quote_scan_decides_whether_values_may_span_lines(tmp_path, monkeypatch):
     from integrity_signals import io
 

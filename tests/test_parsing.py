@@ -11,12 +11,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from integrity_signals.dates import parse_datetimes
 from integrity_signals.parsing import (
     parse_amount_text,
     parse_amounts,
     parse_channels,
     parse_counts,
+    parse_datetimes,
     parse_days,
     parse_ids,
 )
@@ -233,7 +233,7 @@ def test_decomposed_unicode_is_normalised():
 
 
 def test_arrow_trims_exactly_the_characters_python_calls_space():
-    """The edge check (parsing._SPACES) lists str.isspace; Arrow's trim must agree."""
+    """The edge check (parsing.arrow._SPACES) lists str.isspace; Arrow's trim must agree."""
     points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     trimmed = pc.utf8_trim_whitespace(pa.array(["x" + chr(c) for c in points]))
     by_arrow = np.array(points)[pc.binary_length(trimmed).to_numpy() == 1]
@@ -261,7 +261,7 @@ def test_ids_are_trimmed_of_unicode_whitespace_alone_or_among_clean_values(value
 
 
 def test_edge_check_only_asks_for_trimming_when_an_edge_may_be_space():
-    from integrity_signals.parsing import _edge_spaces, _string_buffers
+    from integrity_signals.parsing.arrow import _edge_spaces, _string_buffers
 
     def needs_trim(values):
         return _edge_spaces(*_string_buffers(pa_strings(pd.Series(values, dtype=object))))
@@ -308,7 +308,7 @@ def test_padded_and_decomposed_channels():
 
 
 def test_fixed_width_dates_agree_across_blocks_gaps_and_widths(monkeypatch):
-    from integrity_signals import dates
+    from integrity_signals.parsing import dates
 
     when = _random_times("2020-01-01", years=5, n=400)
     rng = np.random.default_rng(1)
@@ -343,7 +343,7 @@ def test_fixed_width_dates_agree_across_blocks_gaps_and_widths(monkeypatch):
 
 
 def test_null_mask_reads_the_bitmap_of_sliced_arrays():
-    from integrity_signals.parsing import _null_mask
+    from integrity_signals.parsing.arrow import _null_mask
 
     arr = pa.array([None, "a", None, "b", "c", None, None, None, "d", None], type=pa.large_string())
     for start in range(4):
@@ -353,9 +353,9 @@ def test_null_mask_reads_the_bitmap_of_sliced_arrays():
 
 @pytest.mark.parametrize("chunk_rows", [1, 3, 50, 1000])
 def test_chunked_text_parses_as_one_array(chunk_rows, monkeypatch):
-    from integrity_signals import parsing
+    from integrity_signals.parsing import arrow
 
-    monkeypatch.setattr(parsing, "_PIECE_ROWS", 7)  # join runs of short chunks, keep long ones
+    monkeypatch.setattr(arrow, "_PIECE_ROWS", 7)  # join runs of short chunks, keep long ones
     written = [" HS1", "HS2\u00a0", None, "", "HS3", "03/04/2025 08:30", "31/02/2025", "2025-04-03",
                "03/04/2025", "x", "45750", unicodedata.normalize("NFD", "Phường 1")] * 20  # fmt: skip
     flat = pa.array(written, type=pa.large_string())
@@ -374,7 +374,7 @@ def test_chunked_text_parses_as_one_array(chunk_rows, monkeypatch):
 
 
 def test_pieces_join_short_chunks_only():
-    from integrity_signals.parsing import _PIECE_ROWS, _pieces
+    from integrity_signals.parsing.arrow import _PIECE_ROWS, _pieces
 
     long, short = pa.array(["a"] * _PIECE_ROWS), pa.array(["b"] * 10)
     pieces = _pieces(pa.chunked_array([short, short, long, short]))

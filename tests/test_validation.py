@@ -171,11 +171,12 @@ def _messy_ids(seed: int) -> list:
 @pytest.mark.parametrize("hashes", ["real", "all_equal", "unavailable"])
 @pytest.mark.parametrize("chunk_rows", [None, 7, 100])
 def test_repeated_ids_match_an_exact_comparison(seed, hashes, chunk_rows, monkeypatch):
-    from integrity_signals import parsing, validation
+    from integrity_signals import validation
+    from integrity_signals.parsing import arrow
 
     ids = pa.array(_messy_ids(seed), type=pa.large_string())
     if chunk_rows:  # pieces of 100 rows are hashed apart; chunks of 7 are joined first
-        monkeypatch.setattr(parsing, "_PIECE_ROWS", 50)
+        monkeypatch.setattr(arrow, "_PIECE_ROWS", 50)
         ids = pa.chunked_array([ids.slice(i, chunk_rows) for i in range(0, len(ids), chunk_rows)])
     if hashes == "all_equal":  # every pair collides: the exact comparison decides alone
         monkeypatch.setattr(validation, "_string_hashes", lambda v: np.zeros(len(v), np.uint64))

@@ -47,9 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dates import parse_datetimes
 from .exceptions import SchemaError
-from .parsing import parse_ids
+from .parsing import parse_datetimes, parse_ids
 from .schema import CASE_SCHEMA, RejectReason
 
 __all__ = [

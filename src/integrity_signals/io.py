@@ -339,6 +339,23 @@ def _read_csv(
     path: Path, encoding: str | None, delimiter: str | None, compression: str | None = None
 ) -> RawTable:
     """CSV text; ``compression`` is the file's own (from its content), whatever its name says."""
+    try:
+        return _read_text_table(path, encoding, delimiter, compression)
+    except OSError as exc:  # Arrow's decompression errors are plain OSErrors
+        if compression is None or type(exc) is not OSError:
+            raise
+        raise SchemaError(
+            f"{path.name}: the file starts like a {compression}-compressed file but cannot be "
+            f"decompressed ({exc}): it is damaged or truncated. Compress it again, or save it "
+            "as plain CSV.",
+            code="compressed_damaged",
+            params={"path": str(path), "compression": compression, "detail": str(exc)},
+        ) from None
+
+
+def _read_text_table(
+    path: Path, encoding: str | None, delimiter: str | None, compression: str | None
+) -> RawTable:
     named = _NAME_COMPRESSION.get(path.suffix.lower())
     with pa.input_stream(str(path), compression=compression) as stream:
         head = stream.read(_SNIFF_BYTES)

@@ -21,19 +21,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import ColumnMap, load_column_map, resolve_columns
-from .dates import parse_datetimes
 from .exceptions import SchemaError
 from .parsing import (
+    parse_amounts,
+    parse_channels,
+    parse_counts,
+    parse_datetimes,
+    parse_days,
+    parse_ids,
+)
+from .parsing.arrow import (
     Parsed,
     _bool_array,
     _null_mask,
     _pieces,
     _string_buffers,
-    parse_amounts,
-    parse_channels,
-    parse_counts,
-    parse_days,
-    parse_ids,
 )
 from .schema import CASE_SCHEMA, CHANNELS, RejectReason, TableSchema
 

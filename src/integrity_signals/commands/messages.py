@@ -505,6 +505,7 @@ _ERRORS_VI = {
     "repeated_headers": "{name}: dòng tiêu đề lặp lại {headers}; hãy đổi tên các cột trùng.",
     "unknown_encoding": "Không biết bảng mã {encoding!r} của --encoding; hãy dùng ví dụ utf-8, utf-16 hoặc cp1258.",
     "csv_unreadable": "{name}: không đọc được tệp CSV ({detail}). Hãy kiểm tra --encoding và --delimiter.",
+    "compressed_damaged": "{name}: tệp có phần đầu của tệp nén {compression} nhưng không giải nén được ({detail}): tệp bị hỏng hoặc bị cắt cụt. Hãy nén lại, hoặc lưu thành CSV thường.",
     "parquet_unreadable": "{name}: không phải tệp Parquet đọc được ({detail}).",
     "xlsx_unreadable": "{name}: không phải bảng tính .xlsx đọc được ({detail}).",
     "sheet_missing": "{name} không có trang {sheet!r}. Các trang: {sheets}; hãy chọn một trang bằng --sheet (tên hoặc số thứ tự từ 0).",

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .parsing import (
+from .arrow import (
     Parsed,
     _bool_array,
     _clean,
