@@ -421,8 +421,11 @@ class TimingFeatures(CaseTransformer):
             low = self.duration_.tails(p, o, np.log1p(basic["duration_upper"]))[0]
             high = self.duration_.tails(p, o, np.log1p(basic["duration_lower"]))[1]
             high_age = self.duration_.tails(p, o, np.log1p(basic["age_lower"]))[1]
-        fast = ndtr(ndtri(low) - habit)  # the habit (< 0: fast) moves the officer's own centre
-        slow = ndtr(ndtri(np.where(pending, high_age, high)) + habit)
+        # the habit (< 0: fast) moves the officer's own centre, and it only explains events
+        # away: a fast officer's fast dossiers are ordinary for it, but its dossiers of the
+        # peers' usual speed are no slow events (nor a slow officer's usual ones fast events)
+        fast = ndtr(ndtri(low) - np.minimum(habit, 0.0))
+        slow = ndtr(ndtri(np.where(pending, high_age, high)) + np.maximum(habit, 0.0))
         center, scale = self._center_scale(p, pu)
         # no other officer's duration of the procedure: nobody to compare with
         peer_na = (p < 0) | (np.where(pending, others_age, others) == 0)
