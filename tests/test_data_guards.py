@@ -91,13 +91,26 @@ def test_completions_without_a_time_of_day_flag_nobody_for_off_hours_work(sim, w
 
 
 def test_an_honest_officer_with_date_only_stamps_is_not_flagged_for_speed_or_queues(sim):
+    """Date-only stamps add no evidence: the officer is not flagged, has no fast events (a date
+    cannot show them) and no more slow ones than with its real times, and neither speed nor
+    queue jumps are among its reasons (its queue jumps are many more than with times, and so
+    is their expected number)."""
     et = sim.entity_truth
     honest = set(et.loc[~et["corrupt"], "handler_id"])
     officer = next(h for h in sim.cases["handler_id"].value_counts().index if h in honest)
-    cases = _date_only(sim.cases, [officer])
-    model = _quiet(isig.RiskModel(random_state=0, n_estimators=30).fit, cases, catalog=sim.catalog)
-    row = _quiet(model.score_entities, cases).set_index("handler_id").loc[officer]
-    assert not row["flagged"] and row["reasons"] == ""
+
+    def officer_row(cases):
+        model = _quiet(
+            isig.RiskModel(random_state=0, n_estimators=30).fit, cases, catalog=sim.catalog
+        )
+        return _quiet(model.score_entities, cases).set_index("handler_id").loc[officer]
+
+    dated, timed = officer_row(_date_only(sim.cases, [officer])), officer_row(sim.cases)
+    assert not dated["flagged"]
+    assert dated["obs_fast"] == 0
+    assert dated["obs_slow"] <= timed["obs_slow"]
+    for text in ("faster than peers", "closed ahead of earlier ones"):
+        assert text not in dated["reasons"]
 
 
 def test_a_date_only_file_scored_with_a_timed_model_is_refused_then_flags_nobody_for_hours(
