@@ -126,6 +126,34 @@ def test_an_officers_habit_is_not_a_finding_and_a_share_of_extreme_dossiers_is()
     assert (mixed_p[:40] <= 0.05).all() and (mixed_p[40:] <= 0.05).mean() < 0.1
 
 
+def test_an_officers_habit_explains_its_events_away_and_never_creates_any():
+    """A fast officer's habit makes its fast dossiers ordinary, never its dossiers of the peers'
+    usual speed slow (nor a slow officer's usual dossiers fast): with 40 of 100 dossiers
+    returned at once, the other 60, as fast as the peers', are no slow events."""
+    rng = np.random.default_rng(1)
+    start = pd.Timestamp("2025-03-03 08:00")
+
+    def dossiers(officer, days):
+        return [{"handler_id": officer, "submitted_at": start,
+                 "completed_at": start + pd.Timedelta(days=float(d))} for d in days]  # fmt: skip
+
+    def usual(n):
+        return rng.lognormal(np.log(3), 0.3, n)
+
+    rows = dossiers("peer1", usual(200)) + dossiers("peer2", usual(200))
+    rows += dossiers("quick", np.r_[np.full(40, 2 / 24), usual(60)])
+    rows += dossiers("late", np.r_[usual(60), np.full(40, 30.0)])
+    f = TimingFeatures().fit_transform(frame(rows))
+    fast, slow = f["timing__fast_p"].to_numpy(), f["timing__slow_p"].to_numpy()
+    quick, late = slice(400, 500), slice(500, 600)
+    # their ordinary dossiers are judged as the peers' are: a few events at 0.05, not dozens
+    peers_slow, peers_fast = (slow[:400] <= 0.05).mean(), (fast[:400] <= 0.05).mean()
+    assert (slow[quick][40:] <= 0.05).mean() <= peers_slow + 0.05
+    assert (fast[late][:60] <= 0.05).mean() <= peers_fast + 0.05
+    # a share jumping to the extreme stays a finding on its own side
+    assert (fast[quick][:40] <= 0.05).all() and (slow[late][60:] <= 0.05).all()
+
+
 def test_queue_jump_counts_earlier_dossiers_still_open():
     rows = [
         {"submitted_at": "2025-03-03 08:00", "completed_at": "2025-03-14 08:00"},
