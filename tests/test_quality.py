@@ -3,8 +3,8 @@ measures it: case average precision, officer precision at K, each scheme's recal
 the inspection budget (max(2 %, 1.25 x the corrupt share)) and the false share of the flags.
 
 The thresholds are regression guards at the levels measured on these provinces (every
-scheme present, 20,000 dossiers, seeds 0-2: AP 0.86-0.93, P@K 1.00, the weakest scheme's
-recall 0.53-0.88, flags 0.7-3.3 % ordinary), below issue 11's bars (AP 0.95,
+scheme present, 20,000 dossiers, seeds 0-2: AP 0.87-0.94, P@K 1.00, the weakest scheme's
+recall 0.62-0.87, flags 0.3-2.5 % ordinary), below issue 11's bars (AP 0.95,
 recall 0.85), which the engine does not meet: see ``benchmarks/RESULTS.md``.
 """
 
@@ -40,7 +40,7 @@ def runs():
 def test_ranking_finds_every_scheme_within_the_budget(runs, seed):
     sim, flags, officers, truth = runs[seed]
     assert set(truth["scheme"]) - {"none"} == set(sim.params["corrupt_officers"])  # all seven
-    assert average_precision_score(truth["is_corrupt"], flags["risk_score"]) >= 0.8
+    assert average_precision_score(truth["is_corrupt"], flags["risk_score"]) >= 0.85
     corrupt = set(sim.entity_truth.loc[sim.entity_truth["corrupt"], "handler_id"])
     top = set(officers.head(len(corrupt))["handler_id"])
     assert len(top & corrupt) >= len(corrupt) - 1
@@ -48,8 +48,8 @@ def test_ranking_finds_every_scheme_within_the_budget(runs, seed):
     inside = truth["scheme"].iloc[:n_budget].value_counts()
     recall = inside / truth["scheme"].value_counts()
     for scheme, value in recall.drop("none", errors="ignore").items():
-        assert value >= 0.4, scheme
-    assert recall.reindex(list(sim.params["corrupt_officers"])).fillna(0).min() >= 0.4
+        assert value >= 0.55, scheme
+    assert recall.reindex(list(sim.params["corrupt_officers"])).fillna(0).min() >= 0.55
 
 
 def test_flags_are_mostly_corrupt_over_the_seeds(runs):
