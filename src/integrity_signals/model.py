@@ -55,7 +55,7 @@ from .scoring.entities import codes_of
 from .scoring.overlap import CaseIndex
 from .scoring.reference import fit_reference
 from .scoring.tables import case_table, entity_table
-from .signals import LANGS, SIGNALS
+from .signals import LANGS, signal_coverage
 from .validation import check_cases
 
 __all__ = ["LEVELS", "FlagRateWarning", "RiskModel"]
@@ -182,14 +182,7 @@ class RiskModel(BaseEstimator):
             self.isolation_ = IsolationDetector(
                 self.n_estimators, self.max_fit_rows, self.random_state, self.n_jobs
             ).fit(features)
-        cov = dict(self.features_.coverage_)
-        self.coverage_ = cov | {
-            f"signal:{s.name}": next(
-                (cov.get(f) for f in s.p_features if cov.get(f, "ok") != "ok"), "ok"
-            )
-            for s in SIGNALS
-        }
-        self.coverage_ |= data_coverage(cases)
+        self.coverage_ = signal_coverage(self.features_.coverage_) | data_coverage(cases)
         self.profile_ = batch_profile(cases)
         self.n_reference_ = len(cases)
         self.input_columns_ = list(cases.columns)
@@ -214,18 +207,6 @@ class RiskModel(BaseEstimator):
     def _private(self, cases: pd.DataFrame, *, fitting: bool = False) -> pd.DataFrame:
         """The cases as the model sees them (see :func:`~integrity_signals.pseudonyms.private_view`)."""
         return private_view(self, cases, fitting=fitting)
-
-    def _missing_state(self) -> list[str]:
-        """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
-        needed = ("features_", "tails_", "entity_tests_", "records_", "digits_", "coverage_")
-        missing = [name for name in needed if not hasattr(self, name)]
-        handlers = getattr(getattr(self, "features_", None), "handlers_", None)
-        if handlers is not None:
-            missing += [f"features_.handlers_.{n}"
-                        for n in ("record_", "reference_period_", "fits_", "sector_of_",
-                                  "sector_ids_", "su_count_", "suh_count_")
-                        if not hasattr(handlers, n)]  # fmt: skip
-        return missing
 
     def _evidence(self, data):
         """The batch's evidence (reused for the object scored last: see

@@ -34,6 +34,7 @@ __all__ = [
     "check_sha256",
     "file_sha256",
     "load_model",
+    "missing_state",
     "model_info",
     "read_envelope",
     "save_model",
@@ -193,10 +194,23 @@ def load_model(path, cls, *, allow_version_mismatch: bool = False, sha256: str |
     model = pickle.loads(payload)
     if not isinstance(model, cls):
         raise ModelFileError(f"{str(path)!r} holds a {type(model).__name__}, not a {cls.__name__}.")
-    missing = model._missing_state() if hasattr(model, "_missing_state") else []
+    missing = missing_state(model)
     if missing:
         raise ModelFileError(
             f"Model file {str(path)!r} lacks {', '.join(missing)}: it was saved by another version "
             "of integrity_signals. Fit and save the model again."
         )
     return model
+
+
+def missing_state(model) -> list[str]:
+    """Fitted attributes this version needs that a loaded model lacks (empty when complete)."""
+    needed = ("features_", "tails_", "entity_tests_", "records_", "digits_", "coverage_")
+    missing = [name for name in needed if not hasattr(model, name)]
+    handlers = getattr(getattr(model, "features_", None), "handlers_", None)
+    if handlers is not None:
+        missing += [f"features_.handlers_.{n}"
+                    for n in ("record_", "reference_period_", "fits_", "sector_of_",
+                              "sector_ids_", "su_count_", "suh_count_")
+                    if not hasattr(handlers, n)]  # fmt: skip
+    return missing

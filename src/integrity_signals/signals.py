@@ -47,7 +47,15 @@ from .formatting import (
     format_value,
 )
 
-__all__ = ["LANGS", "MODERATE", "OCCURRENCE_ALPHA", "SIGNALS", "Signal", "signal"]
+__all__ = [
+    "LANGS",
+    "MODERATE",
+    "OCCURRENCE_ALPHA",
+    "SIGNALS",
+    "Signal",
+    "signal",
+    "signal_coverage",
+]
 
 #: Event threshold of occurrence signals: anything beyond the peers' typical case.
 OCCURRENCE_ALPHA = 0.25
@@ -423,3 +431,15 @@ _BY_NAME = {s.name: s for s in (*SIGNALS, ISOLATION)}
 def signal(name: str) -> Signal:
     """The registered signal called ``name``."""
     return _BY_NAME[name]
+
+
+def signal_coverage(features: dict) -> dict:
+    """The features' coverage (``{feature: "ok" or why not}``) with each signal's added as
+    ``signal:<name>``: the first of its p-value features that is not "ok", else "ok"."""
+    cov = dict(features)
+    return cov | {
+        f"signal:{s.name}": next(
+            (cov.get(f) for f in s.p_features if cov.get(f, "ok") != "ok"), "ok"
+        )
+        for s in SIGNALS
+    }
