@@ -36,6 +36,7 @@ from .checks import check_bool, check_int, check_is_fitted, check_real, fail
 from .detectors import DigitTest, IsolationDetector
 from .features import CaseFeatures
 from .features.base import Codebook
+from .formatting import check_lang
 from .pseudonyms import key_source, private_view
 from .reasons import REASON_COLUMNS, case_reason_records
 from .resolution import data_coverage
@@ -55,7 +56,7 @@ from .scoring.entities import codes_of
 from .scoring.overlap import CaseIndex
 from .scoring.reference import fit_reference
 from .scoring.tables import case_table, entity_table
-from .signals import LANGS, signal_coverage
+from .signals import signal_coverage
 from .validation import check_cases
 
 __all__ = ["LEVELS", "FlagRateWarning", "RiskModel"]
@@ -269,7 +270,7 @@ class RiskModel(BaseEstimator):
             :mod:`~integrity_signals.scoring.compatibility`). With ``force=True``
             it is scored anyway, and a ``model_mismatch`` column says how it differs.
         """
-        lang = _check_lang(lang, "score")
+        lang = check_lang(lang, "score")
         ev, found = self._checked(data, force)
         out = case_table(
             ev, fdr=self.fdr, reason_share=self.reason_share, event_alpha=self.event_alpha,
@@ -294,7 +295,7 @@ class RiskModel(BaseEstimator):
 
         ``data`` is the batch the case belongs to; by default the batch scored last.
         """
-        lang = _check_lang(lang, "explain")
+        lang = check_lang(lang, "explain")
         if data is None:
             ev = getattr(getattr(self, "_cache", None), "evidence", None)
             if ev is None:
@@ -328,7 +329,7 @@ class RiskModel(BaseEstimator):
         """
         if level not in LEVELS:
             raise fail("score_entities", "level", f"one of {LEVELS}", level)
-        lang = _check_lang(lang, "score_entities")
+        lang = check_lang(lang, "score_entities")
         ev, found = self._checked(data, force)
         return with_mismatch(entity_table(ev, level, fdr=self.fdr, lang=lang), found, lang)
 
@@ -366,9 +367,3 @@ class RiskModel(BaseEstimator):
 _NOT_FITTED = (
     "This %(name)s instance is not fitted yet. Call 'fit' with reference cases before scoring."
 )
-
-
-def _check_lang(lang, method: str) -> str:
-    if lang not in LANGS:
-        raise fail(method, "lang", f"one of {LANGS}", lang)
-    return lang
