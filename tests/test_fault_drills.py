@@ -65,9 +65,23 @@ def test_a_writer_killed_mid_write_leaves_the_previous_output_intact(tmp_path):
     assert out.read_text(encoding="utf-8") == "the previous month's flags\n"
 
 
-def test_ctrl_c_during_score_exits_130_with_no_partial_files(job, tmp_path):
+@pytest.fixture(scope="module")
+def long_batch(job, tmp_path_factory):
+    """A batch thirty times the job's (new case ids), so that scoring lasts seconds, not a fraction
+    of one: an interrupt sent when the cases are read must arrive while the work runs."""
+    sim = job["sim"]
+    cases = pd.concat(
+        [sim.cases.assign(case_id=f"R{i}-" + sim.cases["case_id"]) for i in range(30)],
+        ignore_index=True,
+    )
+    path = tmp_path_factory.mktemp("long") / "cases.csv"
+    cases.to_csv(path, index=False)
+    return path
+
+
+def test_ctrl_c_during_score_exits_130_with_no_partial_files(job, long_batch, tmp_path):
     out = tmp_path / "flags.csv"
-    args = [sys.executable, "-m", "integrity_signals.cli", "score", str(job["cases"]),
+    args = [sys.executable, "-m", "integrity_signals.cli", "score", str(long_batch),
             "--model", str(job["model"]), "--out", str(out), "--entities", "handler_id,unit_id",
             "--force"]  # fmt: skip
     child = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)

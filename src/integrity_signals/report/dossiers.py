@@ -102,7 +102,7 @@ def _case_cells(r: dict, info: pd.DataFrame, text, lang) -> list:
         r.get("unit_id", MISSING),
         info.at[cid, "procedure_id"] if known else MISSING,
         format_date(info.at[cid, "submitted_at"], lang) if known else MISSING,
-        format_number(r["risk_score"], lang, 1),
+        format_number(r["risk_score"], lang, 2),  # a dossier's: a probability
         flag_cell(r["flagged"], text),
         format_number(r.get("money_at_stake"), lang),
         reasons_cell(r.get("reasons")),

@@ -29,9 +29,12 @@ TEXT = {
         "how_to_read": "How to read this report",
         "how_to_read_text": (
             "A flag is a reason to look, not proof. Each signal compares a dossier or an officer "
-            "with peers handling the same procedure in the same unit. The risk score is −log10 of "
-            "the combined chance of the pattern: a score of 2 means a pattern this unusual turns "
-            "up by chance about once in 100, a score of 3 once in 1,000. A dossier, officer or "
+            "with peers handling the same procedure in the same unit. A dossier's risk score is "
+            "the estimated chance, from 0 to 1, that it is one of the excess cases of a pattern, "
+            "on its own evidence or as one of its officer's excess cases. An officer's or unit's "
+            "risk score is −log10 of the combined chance of its pattern: a score of 2 means a "
+            "pattern this unusual turns up by chance about once in 100, a score of 3 once in "
+            "1,000. A dossier, officer or "
             "unit is flagged when, among the flagged, at most {fdr} are expected to be ordinary. "
             "A dossier can rank high because its officer is anomalous and still not be flagged: "
             "when an officer has 180 requests for documents where 67 are expected, the officer is "
@@ -168,9 +171,12 @@ TEXT = {
         "how_to_read": "Cách đọc báo cáo",
         "how_to_read_text": (
             "Gắn cờ là lý do để xem xét, không phải bằng chứng vi phạm. Mỗi tín hiệu so sánh hồ "
-            "sơ hoặc cán bộ với các hồ sơ cùng thủ tục tại cùng đơn vị. Điểm rủi ro là −log10 của "
-            "khả năng tổng hợp của mẫu hình: điểm 2 nghĩa là một mẫu bất thường như vậy chỉ xuất "
-            "hiện ngẫu nhiên khoảng 1 lần trong 100, điểm 3 là 1 lần trong 1.000. Hồ sơ, cán bộ "
+            "sơ hoặc cán bộ với các hồ sơ cùng thủ tục tại cùng đơn vị. Điểm rủi ro của hồ sơ là "
+            "khả năng ước tính, từ 0 đến 1, rằng hồ sơ thuộc phần vượt trội của một mẫu hình, dựa "
+            "trên dấu hiệu của chính hồ sơ hoặc vì là một trong các hồ sơ vượt trội của cán bộ xử "
+            "lý. Điểm rủi ro của cán bộ hoặc đơn vị là −log10 của khả năng tổng hợp của mẫu hình: "
+            "điểm 2 nghĩa là một mẫu bất thường như vậy chỉ xuất hiện ngẫu nhiên khoảng 1 lần "
+            "trong 100, điểm 3 là 1 lần trong 1.000. Hồ sơ, cán bộ "
             "hoặc đơn vị bị gắn cờ khi trong số các mục bị gắn cờ, dự kiến không quá {fdr} là "
             "bình thường. Một hồ sơ có thể xếp hạng cao vì cán bộ xử lý có dấu hiệu bất thường mà "
             "vẫn không bị gắn cờ: khi một cán bộ có 180 lần yêu cầu bổ sung hồ sơ trong khi dự "
